@@ -1,0 +1,118 @@
+//! Client configuration: token, endpoint, API version and user agent.
+
+use crate::error::{Error, InputError};
+
+/// The production endpoint of the Hetzner Cloud API.
+pub const DEFAULT_ENDPOINT: &str = "https://api.hetzner.cloud/v1";
+
+/// An API token. Its `Debug` and `Display` never show the secret.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Token(String);
+
+impl Token {
+    /// Checks that `secret` can travel in an `Authorization` header: non-empty, visible ASCII,
+    /// no whitespace.
+    pub fn new(secret: impl Into<String>) -> Result<Self, Error> {
+        let secret = secret.into();
+        if secret.is_empty() {
+            return Err(InputError::new("token", "must not be empty").into());
+        }
+        if let Some(bad) = secret.chars().find(|c| !c.is_ascii_graphic()) {
+            let reason = format!(
+                "contains {:?}, which is not allowed in an HTTP header (only visible ASCII)",
+                bad.escape_default().to_string()
+            );
+            return Err(InputError::new("token", reason).into());
+        }
+        Ok(Self(secret))
+    }
+
+    /// The secret itself, for building the `Authorization` header.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Token(<redacted>)")
+    }
+}
+
+/// Everything the core needs to turn an operation into a request.
+#[derive(Clone, Debug)]
+pub struct Config {
+    token: Token,
+    endpoint: String,
+    application: Option<(String, String)>,
+}
+
+impl Config {
+    /// A configuration for the production API with the given token.
+    pub fn new(token: impl Into<String>) -> Result<Self, Error> {
+        Ok(Self { token: Token::new(token)?, endpoint: DEFAULT_ENDPOINT.to_owned(), application: None })
+    }
+
+    /// Points the client at another base URL (a proxy, a simulator, a mock server).
+    ///
+    /// The URL must be `http` or `https` with a host; a trailing `/` is dropped. It replaces
+    /// the whole base including the `/v1` path.
+    pub fn with_endpoint(mut self, endpoint: impl Into<String>) -> Result<Self, Error> {
+        let endpoint = endpoint.into();
+        let trimmed = endpoint.trim_end_matches('/');
+        let uri: http::Uri =
+            trimmed.parse().map_err(|e| InputError::new("endpoint", format!("is not a URL: {e}")))?;
+        match uri.scheme_str() {
+            Some("http") | Some("https") => {}
+            _ => return Err(InputError::new("endpoint", "must start with http:// or https://").into()),
+        }
+        if uri.host().is_none_or(str::is_empty) {
+            return Err(InputError::new("endpoint", "must name a host").into());
+        }
+        if uri.query().is_some() {
+            return Err(InputError::new("endpoint", "must not carry a query").into());
+        }
+        self.endpoint = trimmed.to_owned();
+        Ok(self)
+    }
+
+    /// Selects the API version. Version 1 is the only one the API has; anything else is an
+    /// error rather than a silently ignored setting.
+    pub fn with_api_version(self, version: u32) -> Result<Self, Error> {
+        if version == 1 {
+            Ok(self)
+        } else {
+            Err(InputError::new(
+                "api_version",
+                format!("version {version} does not exist; the Hetzner Cloud API has only version 1"),
+            )
+            .into())
+        }
+    }
+
+    /// Names the application in the `User-Agent` header, ahead of this SDK's own name.
+    pub fn with_application(mut self, name: impl Into<String>, version: impl Into<String>) -> Self {
+        self.application = Some((name.into(), version.into()));
+        self
+    }
+
+    /// The token.
+    pub fn token(&self) -> &Token {
+        &self.token
+    }
+
+    /// The base URL requests are sent to, without a trailing `/`.
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    /// The `User-Agent` value: `app/version hcloud-rust/x.y.z`, or just the SDK's part.
+    pub fn user_agent(&self) -> String {
+        let sdk = concat!("hcloud-rust/", env!("CARGO_PKG_VERSION"));
+        match &self.application {
+            Some((name, version)) if version.is_empty() => format!("{name} {sdk}"),
+            Some((name, version)) => format!("{name}/{version} {sdk}"),
+            None => sdk.to_owned(),
+        }
+    }
+}

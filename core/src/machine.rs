@@ -1,0 +1,170 @@
+//! The contract between the core's state machines and whoever performs their IO.
+//!
+//! A [`Machine`] never touches a socket or a clock. The driver asks it what to do with
+//! [`Machine::poll`], performs the request or the sleep, and reports back with
+//! [`Machine::handle_response`] or [`Machine::handle_transport_error`]. Time is always passed
+//! in, so the same machine runs under a real clock, a virtual one in tests, or
+//! `performance.now()` in a browser.
+//!
+//! The canonical driver loop:
+//!
+//! ```
+//! use hcloud_core::{Machine, Step, Timestamp, HttpRequest, HttpResponse, Error, TransportFailure};
+//! # use std::time::Duration;
+//!
+//! fn run<M: Machine>(
+//!     machine: &mut M,
+//!     mut now: impl FnMut() -> Timestamp,
+//!     mut send: impl FnMut(HttpRequest) -> Result<HttpResponse, TransportFailure>,
+//!     mut sleep: impl FnMut(Duration),
+//! ) -> Result<M::Output, Error> {
+//!     loop {
+//!         match machine.poll(now()) {
+//!             Step::Send(request) => match send(request) {
+//!                 Ok(response) => machine.handle_response(now(), response),
+//!                 Err(failure) => machine.handle_transport_error(now(), failure),
+//!             },
+//!             Step::Sleep(duration) => sleep(duration),
+//!             Step::Done(output) => return Ok(output),
+//!             Step::Failed(error) => return Err(error),
+//!         }
+//!     }
+//! }
+//! ```
+
+use std::ops::Add;
+use std::time::Duration;
+
+use crate::error::{Error, TransportFailure};
+use crate::wire::{HttpRequest, HttpResponse};
+
+/// A point on the driver's monotonic clock, as time elapsed since an epoch the driver picks
+/// (typically when the client was created). Only differences matter to the core.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(Duration);
+
+impl Timestamp {
+    /// The epoch itself.
+    pub const ZERO: Timestamp = Timestamp(Duration::ZERO);
+
+    /// The point `elapsed` after the epoch.
+    pub const fn from_elapsed(elapsed: Duration) -> Self {
+        Self(elapsed)
+    }
+
+    /// The point `millis` milliseconds after the epoch.
+    pub const fn from_millis(millis: u64) -> Self {
+        Self(Duration::from_millis(millis))
+    }
+
+    /// Time since the epoch.
+    pub const fn elapsed(self) -> Duration {
+        self.0
+    }
+
+    /// Time from `earlier` to `self`, or zero if `earlier` is later.
+    pub fn saturating_since(self, earlier: Timestamp) -> Duration {
+        self.0.saturating_sub(earlier.0)
+    }
+}
+
+impl Add<Duration> for Timestamp {
+    type Output = Timestamp;
+
+    fn add(self, rhs: Duration) -> Timestamp {
+        Timestamp(self.0.saturating_add(rhs))
+    }
+}
+
+/// What a machine wants next.
+#[must_use = "a step tells the driver what to do next"]
+#[derive(Debug)]
+pub enum Step<T> {
+    /// Perform this request, then report its outcome with `handle_response` or
+    /// `handle_transport_error` before polling again.
+    Send(HttpRequest),
+    /// Poll again after this much time.
+    Sleep(Duration),
+    /// Finished with this output.
+    Done(T),
+    /// Finished with this error.
+    Failed(Error),
+}
+
+/// A resumable state machine that needs one or more exchanges or some waiting.
+pub trait Machine {
+    /// What it produces.
+    type Output;
+
+    /// Asks what to do next. Polling after [`Step::Send`] without reporting the outcome first
+    /// is a misuse and fails the machine.
+    fn poll(&mut self, now: Timestamp) -> Step<Self::Output>;
+
+    /// Reports the response to the last request.
+    fn handle_response(&mut self, now: Timestamp, response: HttpResponse);
+
+    /// Reports that the last request failed in transport.
+    fn handle_transport_error(&mut self, now: Timestamp, failure: TransportFailure);
+}
+
+impl<M: Machine + ?Sized> Machine for &mut M {
+    type Output = M::Output;
+
+    fn poll(&mut self, now: Timestamp) -> Step<Self::Output> {
+        (**self).poll(now)
+    }
+
+    fn handle_response(&mut self, now: Timestamp, response: HttpResponse) {
+        (**self).handle_response(now, response)
+    }
+
+    fn handle_transport_error(&mut self, now: Timestamp, failure: TransportFailure) {
+        (**self).handle_transport_error(now, failure)
+    }
+}
+
+impl<M: Machine + ?Sized> Machine for Box<M> {
+    type Output = M::Output;
+
+    fn poll(&mut self, now: Timestamp) -> Step<Self::Output> {
+        (**self).poll(now)
+    }
+
+    fn handle_response(&mut self, now: Timestamp, response: HttpResponse) {
+        (**self).handle_response(now, response)
+    }
+
+    fn handle_transport_error(&mut self, now: Timestamp, failure: TransportFailure) {
+        (**self).handle_transport_error(now, failure)
+    }
+}
+
+/// A small seeded generator for backoff jitter, so identical seeds give identical timings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Jitter(u64);
+
+impl Jitter {
+    pub(crate) fn new(seed: u64) -> Self {
+        Self(seed)
+    }
+
+    /// splitmix64: tiny, fast and well distributed; no cryptographic use.
+    fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A uniformly random duration in `[0, max]`, at millisecond resolution.
+    pub(crate) fn up_to(&mut self, max: Duration) -> Duration {
+        let millis = max.as_millis().min(u64::MAX as u128) as u64;
+        Duration::from_millis(self.next_u64() % (millis + 1))
+    }
+}
+
+/// Shared state tracking for one-shot machines: finished machines answer a misuse error.
+pub(crate) fn misuse<T>(what: &str) -> Step<T> {
+    Step::Failed(Error::Misuse(what.to_owned()))
+}

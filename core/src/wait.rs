@@ -1,0 +1,536 @@
+//! Waiting: for many actions at once ([`ActionWaiter`]), and for any resource to satisfy a
+//! predicate ([`PollUntil`], the seed's `wait_until_status_is`).
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use crate::actions::{Action, ActionStatus, GetAction, ListActionsByIds, MAX_IDS_PER_REQUEST};
+use crate::config::Config;
+use crate::error::{Error, TransportFailure, WaitLimit};
+use crate::ids::{ActionId, ServerId};
+use crate::machine::{misuse, Machine, Step, Timestamp};
+use crate::operation::Operation;
+use crate::retry::{RetryPolicy, Retrying};
+use crate::servers::{GetServer, Server, ServerStatus};
+use crate::wire::HttpResponse;
+
+/// How often to poll and when to give up.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WaitPolicy {
+    /// Pause before the first poll of a round; doubles each round up to `max_interval`.
+    pub interval: Duration,
+    /// The longest pause between rounds. Equal to `interval` for a constant pace.
+    pub max_interval: Duration,
+    /// Give up after this many polling rounds.
+    pub max_attempts: Option<u32>,
+    /// Give up once this much time has passed since the wait began. A last round is made at
+    /// the deadline itself.
+    pub timeout: Option<Duration>,
+}
+
+impl WaitPolicy {
+    /// Actions: first poll after 1 s, slowing to every 5 s; gives up after an hour.
+    pub fn for_actions() -> Self {
+        Self {
+            interval: Duration::from_secs(1),
+            max_interval: Duration::from_secs(5),
+            max_attempts: None,
+            timeout: Some(Duration::from_secs(3600)),
+        }
+    }
+
+    /// The seed's status wait: `attempts` polls, `interval` apart, no deadline.
+    pub fn attempts(attempts: u32, interval: Duration) -> Self {
+        Self { interval, max_interval: interval, max_attempts: Some(attempts), timeout: None }
+    }
+
+    /// Also give up once `timeout` has passed.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    fn pause(&self, rounds_done: u32) -> Duration {
+        let factor = 1u32.checked_shl(rounds_done.min(31)).unwrap_or(u32::MAX);
+        self.interval.saturating_mul(factor).min(self.max_interval.max(self.interval))
+    }
+}
+
+impl Default for WaitPolicy {
+    /// The seed's defaults: 20 polls, 1 s apart.
+    fn default() -> Self {
+        Self::attempts(20, Duration::from_secs(1))
+    }
+}
+
+/// Tracks the shared bookkeeping of both waiters: when the wait began, rounds made, and
+/// whether a limit has been reached.
+#[derive(Clone, Debug)]
+struct Pace {
+    policy: WaitPolicy,
+    started: Option<Timestamp>,
+    rounds: u32,
+    wake: Option<Timestamp>,
+}
+
+impl Pace {
+    fn new(policy: WaitPolicy) -> Self {
+        Self { policy, started: None, rounds: 0, wake: None }
+    }
+
+    fn start(&mut self, now: Timestamp) -> Timestamp {
+        *self.started.get_or_insert(now)
+    }
+
+    fn deadline(&mut self, now: Timestamp) -> Option<Timestamp> {
+        let started = self.start(now);
+        self.policy.timeout.map(|t| started + t)
+    }
+
+    /// After a round that did not reach the goal: the limit reached, if any; otherwise
+    /// schedules the next round.
+    fn after_round(&mut self, now: Timestamp) -> Option<WaitLimit> {
+        self.rounds += 1;
+        if self.policy.max_attempts.is_some_and(|max| self.rounds >= max) {
+            return Some(WaitLimit::Attempts(self.rounds));
+        }
+        let deadline = self.deadline(now);
+        if deadline.is_some_and(|d| now >= d) {
+            return Some(WaitLimit::Deadline);
+        }
+        let mut wake = now + self.policy.pause(self.rounds - 1);
+        if let Some(deadline) = deadline {
+            wake = wake.min(deadline);
+        }
+        self.wake = Some(wake);
+        None
+    }
+
+    /// Before the first round: sleep one interval first (actions), unless the deadline is
+    /// already here.
+    fn schedule_first(&mut self, now: Timestamp) {
+        let mut wake = now + self.policy.pause(0);
+        if let Some(deadline) = self.deadline(now) {
+            wake = wake.min(deadline);
+        }
+        self.wake = Some(wake);
+    }
+
+    /// `Some(pause)` while it is not yet time for the next round.
+    fn pending_sleep(&self, now: Timestamp) -> Option<Duration> {
+        self.wake.filter(|&wake| now < wake).map(|wake| wake.saturating_since(now))
+    }
+}
+
+/// What a round of action polling is doing.
+#[derive(Debug)]
+enum ActionState {
+    Idle,
+    Fetching { chunk: Vec<ActionId>, rest: Vec<Vec<ActionId>>, fetch: Retrying<ListActionsByIds> },
+    Finished(Option<Result<Vec<Action>, Error>>),
+}
+
+type ProgressFn = Box<dyn FnMut(&Action) + Send>;
+
+/// Waits for many actions at once until all succeed.
+///
+/// It starts from the actions as last seen (for example as a create call returned them):
+/// those already finished need no request. Each round it sleeps, then asks for the running
+/// ones with `GET /actions?id=..` in sorted chunks of 25. It fails fast when an action ends in
+/// `error`, fails when the API leaves an asked-for id out (instead of waiting forever), and
+/// stops at the policy's attempt limit or deadline. Done carries the final state of every
+/// action in the order given.
+pub struct ActionWaiter {
+    cfg: Config,
+    retry: RetryPolicy,
+    seed: u64,
+    order: Vec<ActionId>,
+    latest: BTreeMap<ActionId, Action>,
+    pace: Pace,
+    state: ActionState,
+    on_progress: Option<ProgressFn>,
+    requests: u32,
+}
+
+impl std::fmt::Debug for ActionWaiter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ActionWaiter")
+            .field("order", &self.order)
+            .field("latest", &self.latest)
+            .field("pace", &self.pace)
+            .field("state", &self.state)
+            .field("requests", &self.requests)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ActionWaiter {
+    /// Waits for `actions`, starting from the state given.
+    pub fn new(
+        actions: impl IntoIterator<Item = Action>,
+        cfg: &Config,
+        policy: WaitPolicy,
+        retry: RetryPolicy,
+        seed: u64,
+    ) -> Self {
+        let mut order = Vec::new();
+        let mut latest = BTreeMap::new();
+        for action in actions {
+            if !latest.contains_key(&action.id) {
+                order.push(action.id);
+            }
+            latest.insert(action.id, action);
+        }
+        Self {
+            cfg: cfg.clone(),
+            retry,
+            seed,
+            order,
+            latest,
+            pace: Pace::new(policy),
+            state: ActionState::Idle,
+            on_progress: None,
+            requests: 0,
+        }
+    }
+
+    /// Calls `callback` with every action whose state changed, as each poll reports it.
+    pub fn on_progress(mut self, callback: impl FnMut(&Action) + Send + 'static) -> Self {
+        self.on_progress = Some(Box::new(callback));
+        self
+    }
+
+    /// The latest known state of every awaited action.
+    pub fn actions(&self) -> impl Iterator<Item = &Action> {
+        self.order.iter().filter_map(|id| self.latest.get(id))
+    }
+
+    /// Requests made so far, for observing the cost of a wait.
+    pub fn requests(&self) -> u32 {
+        self.requests
+    }
+
+    fn running(&self) -> Vec<ActionId> {
+        self.latest.values().filter(|a| !a.is_finished()).map(|a| a.id).collect()
+    }
+
+    fn first_failure(&self) -> Option<Error> {
+        self.actions().find(|a| a.status == ActionStatus::Error).map(|a| {
+            let (code, message) = match &a.error {
+                Some(e) => (e.code.clone(), e.message.clone()),
+                None => ("unknown".to_owned(), "the action ended in error without details".to_owned()),
+            };
+            Error::ActionFailed { id: a.id, command: a.command.clone(), code, message }
+        })
+    }
+
+    /// Settles when the goal or a failure is reached; returns whether it settled.
+    fn settle_if_decided(&mut self) -> bool {
+        if let Some(error) = self.first_failure() {
+            self.state = ActionState::Finished(Some(Err(error)));
+            return true;
+        }
+        if self.running().is_empty() {
+            let done = self.actions().cloned().collect();
+            self.state = ActionState::Finished(Some(Ok(done)));
+            return true;
+        }
+        false
+    }
+
+    fn start_fetch(&mut self, mut chunks: Vec<Vec<ActionId>>) {
+        let chunk = chunks.remove(0);
+        self.requests += 1;
+        let op = ListActionsByIds::new(chunk.iter().copied());
+        let seed = self.seed.wrapping_add(u64::from(self.requests));
+        let fetch = Retrying::new(op, &self.cfg, self.retry.clone(), seed);
+        self.state = ActionState::Fetching { chunk, rest: chunks, fetch };
+    }
+
+    fn finish(&mut self, outcome: Result<Vec<Action>, Error>) {
+        self.state = ActionState::Finished(Some(outcome));
+    }
+
+    /// Takes in one fetched chunk, then starts the next chunk, settles, or schedules the
+    /// next round.
+    fn chunk_done(&mut self, now: Timestamp, fetched: Vec<Action>) {
+        let ActionState::Fetching { chunk, rest, .. } = std::mem::replace(&mut self.state, ActionState::Idle)
+        else {
+            return;
+        };
+        if let Err(error) = self.absorb(&chunk, fetched) {
+            return self.finish(Err(error));
+        }
+        if let Some(error) = self.first_failure() {
+            return self.finish(Err(error));
+        }
+        if !rest.is_empty() {
+            return self.start_fetch(rest);
+        }
+        if self.settle_if_decided() {
+            return;
+        }
+        if let Some(limit) = self.pace.after_round(now) {
+            let ids: Vec<u64> = self.running().iter().map(|id| id.0).collect();
+            let what = format!("actions {ids:?} to finish");
+            self.finish(Err(Error::WaitExhausted { what, attempts: self.pace.rounds, limit }));
+        }
+    }
+
+    fn absorb(&mut self, asked: &[ActionId], fetched: Vec<Action>) -> Result<(), Error> {
+        let mut missing: Vec<ActionId> = asked.to_vec();
+        for action in fetched {
+            missing.retain(|id| *id != action.id);
+            let Some(known) = self.latest.get_mut(&action.id) else { continue };
+            if *known != action {
+                if let Some(callback) = self.on_progress.as_mut() {
+                    callback(&action);
+                }
+                *known = action;
+            }
+        }
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::MissingActions(missing))
+        }
+    }
+}
+
+impl Machine for ActionWaiter {
+    type Output = Vec<Action>;
+
+    fn poll(&mut self, now: Timestamp) -> Step<Vec<Action>> {
+        // Each pass either returns or moves the state forward (a chunk absorbed, a round
+        // finished), so the loop ends after a handful of passes.
+        loop {
+            match &mut self.state {
+                ActionState::Finished(outcome) => {
+                    return match outcome.take() {
+                        Some(Ok(actions)) => Step::Done(actions),
+                        Some(Err(error)) => Step::Failed(error),
+                        None => misuse("polled after it finished"),
+                    }
+                }
+                ActionState::Fetching { fetch, .. } => match fetch.poll(now) {
+                    Step::Done(fetched) => self.chunk_done(now, fetched),
+                    Step::Failed(error) => {
+                        self.state = ActionState::Finished(None);
+                        return Step::Failed(error);
+                    }
+                    other => return other,
+                },
+                ActionState::Idle => {
+                    if self.pace.started.is_none() {
+                        self.pace.start(now);
+                        if self.settle_if_decided() {
+                            continue;
+                        }
+                        self.pace.schedule_first(now);
+                    }
+                    if let Some(pause) = self.pace.pending_sleep(now) {
+                        return Step::Sleep(pause);
+                    }
+                    let chunks: Vec<Vec<ActionId>> =
+                        self.running().chunks(MAX_IDS_PER_REQUEST).map(<[ActionId]>::to_vec).collect();
+                    self.start_fetch(chunks);
+                }
+            }
+        }
+    }
+
+    fn handle_response(&mut self, now: Timestamp, response: HttpResponse) {
+        match &mut self.state {
+            ActionState::Fetching { fetch, .. } => fetch.handle_response(now, response),
+            _ => self.finish(Err(Error::Misuse("a response arrived with no request in flight".into()))),
+        }
+    }
+
+    fn handle_transport_error(&mut self, now: Timestamp, failure: TransportFailure) {
+        match &mut self.state {
+            ActionState::Fetching { fetch, .. } => fetch.handle_transport_error(now, failure),
+            _ => {
+                self.finish(Err(Error::Misuse("a transport error arrived with no request in flight".into())))
+            }
+        }
+    }
+}
+
+/// Polls one resource until a condition holds: fetch, check, sleep, repeat.
+///
+/// The condition returns `Ok(true)` when the goal is met, `Ok(false)` to keep waiting, and
+/// `Err` when the goal can no longer be reached (an action that ended in `error`). Done
+/// carries the resource as last fetched.
+pub struct PollUntil<Op: Operation, F> {
+    op: Op,
+    cfg: Config,
+    retry: RetryPolicy,
+    seed: u64,
+    what: String,
+    condition: F,
+    pace: Pace,
+    fetch: Option<Retrying<Op>>,
+    finished: bool,
+}
+
+impl<Op: Operation + std::fmt::Debug, F> std::fmt::Debug for PollUntil<Op, F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PollUntil")
+            .field("op", &self.op)
+            .field("what", &self.what)
+            .field("pace", &self.pace)
+            .field("finished", &self.finished)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<Op, F> PollUntil<Op, F>
+where
+    Op: Operation + Clone,
+    F: FnMut(&Op::Output) -> Result<bool, Error>,
+{
+    /// Polls `op` until `condition` holds; `what` describes the goal in errors.
+    pub fn new(
+        op: Op,
+        condition: F,
+        what: impl Into<String>,
+        cfg: &Config,
+        policy: WaitPolicy,
+        retry: RetryPolicy,
+        seed: u64,
+    ) -> Self {
+        Self {
+            op,
+            cfg: cfg.clone(),
+            retry,
+            seed,
+            what: what.into(),
+            condition,
+            pace: Pace::new(policy),
+            fetch: None,
+            finished: false,
+        }
+    }
+
+    /// Polls made so far.
+    pub fn attempts(&self) -> u32 {
+        self.pace.rounds + u32::from(self.fetch.is_some())
+    }
+
+    fn fail(&mut self, error: Error) -> Step<Op::Output> {
+        self.finished = true;
+        self.fetch = None;
+        Step::Failed(error)
+    }
+}
+
+impl PollUntil<GetServer, Box<dyn FnMut(&Server) -> Result<bool, Error> + Send>> {
+    /// The seed's `server.wait_until_status_is(status)`: polls the server until its status
+    /// is `status`.
+    pub fn server_status(
+        id: ServerId,
+        status: ServerStatus,
+        cfg: &Config,
+        policy: WaitPolicy,
+        retry: RetryPolicy,
+        seed: u64,
+    ) -> Self {
+        let what = format!("server {id} to be {status}");
+        let condition = Box::new(move |server: &Server| Ok(server.status == status));
+        Self::new(GetServer { id }, condition, what, cfg, policy, retry, seed)
+    }
+}
+
+impl PollUntil<GetAction, Box<dyn FnMut(&Action) -> Result<bool, Error> + Send>> {
+    /// The seed's `action.wait_until_status_is(status)`: polls the action until its status
+    /// is `status`. Fails fast when it finishes with another status.
+    pub fn action_status(
+        id: ActionId,
+        status: ActionStatus,
+        cfg: &Config,
+        policy: WaitPolicy,
+        retry: RetryPolicy,
+        seed: u64,
+    ) -> Self {
+        let what = format!("action {id} to be {status}");
+        let condition = Box::new(move |action: &Action| {
+            if action.status == status {
+                Ok(true)
+            } else if action.is_finished() {
+                let (code, message) = match &action.error {
+                    Some(e) => (e.code.clone(), e.message.clone()),
+                    None => (
+                        "unexpected_status".to_owned(),
+                        format!("finished as {} instead of {status}", action.status),
+                    ),
+                };
+                Err(Error::ActionFailed { id: action.id, command: action.command.clone(), code, message })
+            } else {
+                Ok(false)
+            }
+        });
+        Self::new(GetAction { id }, condition, what, cfg, policy, retry, seed)
+    }
+}
+
+impl<Op, F> Machine for PollUntil<Op, F>
+where
+    Op: Operation + Clone,
+    F: FnMut(&Op::Output) -> Result<bool, Error>,
+{
+    type Output = Op::Output;
+
+    fn poll(&mut self, now: Timestamp) -> Step<Op::Output> {
+        if self.finished {
+            return misuse("polled after it finished");
+        }
+        self.pace.start(now);
+        if self.fetch.is_none() {
+            if let Some(pause) = self.pace.pending_sleep(now) {
+                return Step::Sleep(pause);
+            }
+            let seed = self.seed.wrapping_add(u64::from(self.pace.rounds));
+            self.fetch = Some(Retrying::new(self.op.clone(), &self.cfg, self.retry.clone(), seed));
+        }
+        let Some(fetch) = self.fetch.as_mut() else {
+            return misuse("no fetch in progress");
+        };
+        match fetch.poll(now) {
+            Step::Done(value) => {
+                self.fetch = None;
+                match (self.condition)(&value) {
+                    Ok(true) => {
+                        self.finished = true;
+                        Step::Done(value)
+                    }
+                    Err(error) => self.fail(error),
+                    Ok(false) => match self.pace.after_round(now) {
+                        Some(limit) => {
+                            let error = Error::WaitExhausted {
+                                what: self.what.clone(),
+                                attempts: self.pace.rounds,
+                                limit,
+                            };
+                            self.fail(error)
+                        }
+                        None => self.poll(now),
+                    },
+                }
+            }
+            Step::Failed(error) => self.fail(error),
+            other => other,
+        }
+    }
+
+    fn handle_response(&mut self, now: Timestamp, response: HttpResponse) {
+        if let Some(fetch) = self.fetch.as_mut() {
+            fetch.handle_response(now, response);
+        }
+    }
+
+    fn handle_transport_error(&mut self, now: Timestamp, failure: TransportFailure) {
+        if let Some(fetch) = self.fetch.as_mut() {
+            fetch.handle_transport_error(now, failure);
+        }
+    }
+}

@@ -1,0 +1,183 @@
+//! The one place requests are assembled and responses are opened: base URL, headers, query
+//! encoding, JSON bodies, the error envelope and decode errors with their JSON path.
+
+use http::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use http::Method;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+use crate::config::Config;
+use crate::error::{ApiError, DecodeError, Error, ErrorCode, ErrorDetails, InputError};
+
+/// A request as the core builds it: method, full URL, headers and body bytes.
+pub type HttpRequest = http::Request<Vec<u8>>;
+/// A response as a driver hands it to the core: status, headers and the whole body.
+pub type HttpResponse = http::Response<Vec<u8>>;
+
+/// Name of the header carrying the API's request correlation id.
+pub const CORRELATION_ID: &str = "x-correlation-id";
+
+/// Characters left as they are in query values (RFC 3986 unreserved).
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// Query pairs in the order they were added, so every request has one exact string form.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Query(Vec<(&'static str, String)>);
+
+impl Query {
+    pub(crate) fn push(&mut self, key: &'static str, value: impl ToString) {
+        self.0.push((key, value.to_string()));
+    }
+
+    pub(crate) fn push_opt(&mut self, key: &'static str, value: Option<impl ToString>) {
+        if let Some(value) = value {
+            self.push(key, value);
+        }
+    }
+
+    fn encode(&self) -> String {
+        let mut out = String::new();
+        for (index, (key, value)) in self.0.iter().enumerate() {
+            out.push(if index == 0 { '?' } else { '&' });
+            out.push_str(key);
+            out.push('=');
+            out.extend(utf8_percent_encode(value, QUERY_VALUE));
+        }
+        out
+    }
+}
+
+/// Builds a request against the configured endpoint with the standard headers.
+/// `Content-Type` is set only when there is a body.
+pub(crate) fn build(
+    cfg: &Config,
+    method: Method,
+    path: &str,
+    query: &Query,
+    body: Option<&serde_json::Value>,
+) -> Result<HttpRequest, Error> {
+    let url = format!("{}{}{}", cfg.endpoint(), path, query.encode());
+    let mut builder = http::Request::builder().method(method).uri(url);
+    let auth = HeaderValue::try_from(format!("Bearer {}", cfg.token().expose()))
+        .map_err(|_| InputError::new("token", "cannot be sent in an HTTP header"))?;
+    let agent = HeaderValue::try_from(cfg.user_agent())
+        .map_err(|_| InputError::new("application", "cannot be sent in a User-Agent header"))?;
+    let headers = builder.headers_mut().expect("builder has no error before headers are added");
+    headers.insert(AUTHORIZATION, mark_sensitive(auth));
+    headers.insert(USER_AGENT, agent);
+    headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+    let bytes = match body {
+        Some(json) => {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            serde_json::to_vec(json).expect("a serde_json::Value always serializes")
+        }
+        None => Vec::new(),
+    };
+    builder.body(bytes).map_err(|e| {
+        InputError::new("endpoint", format!("does not form a valid URL with this path: {e}")).into()
+    })
+}
+
+fn mark_sensitive(mut value: HeaderValue) -> HeaderValue {
+    value.set_sensitive(true);
+    value
+}
+
+/// The `X-Correlation-Id` header of a response, if present and readable.
+pub fn correlation_id(headers: &HeaderMap) -> Option<String> {
+    headers.get(CORRELATION_ID).and_then(|v| v.to_str().ok()).map(str::to_owned)
+}
+
+/// Opens a response: a 2xx body is decoded into `T`; anything else becomes the matching error.
+pub(crate) fn decode<T: DeserializeOwned>(resp: &HttpResponse) -> Result<T, Error> {
+    if !resp.status().is_success() {
+        return Err(error_from(resp));
+    }
+    decode_body(resp)
+}
+
+/// Decodes a body, and only on failure decodes again while tracking the path, so the common
+/// path pays nothing for good error messages.
+pub(crate) fn decode_body<T: DeserializeOwned>(resp: &HttpResponse) -> Result<T, Error> {
+    match serde_json::from_slice(resp.body()) {
+        Ok(value) => Ok(value),
+        Err(plain) => {
+            let mut de = serde_json::Deserializer::from_slice(resp.body());
+            let (path, message) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+                Err(tracked) => (tracked.path().to_string(), tracked.inner().to_string()),
+                Ok(_) => (".".to_owned(), plain.to_string()),
+            };
+            Err(DecodeError {
+                status: resp.status(),
+                path,
+                message,
+                body: resp.body().clone(),
+                correlation_id: correlation_id(resp.headers()),
+            }
+            .into())
+        }
+    }
+}
+
+/// Turns a non-2xx response into an [`ApiError`] when it carries the API's error envelope,
+/// otherwise into [`Error::UnexpectedResponse`] with an excerpt of the body.
+pub fn error_from(resp: &HttpResponse) -> Error {
+    #[derive(Deserialize)]
+    struct Envelope {
+        error: Body,
+    }
+    #[derive(Deserialize)]
+    struct Body {
+        code: String,
+        #[serde(default)]
+        message: String,
+        #[serde(default)]
+        details: serde_json::Value,
+    }
+    let correlation_id = correlation_id(resp.headers());
+    match serde_json::from_slice::<Envelope>(resp.body()) {
+        Ok(Envelope { error }) => {
+            let code = ErrorCode::from_wire(&error.code);
+            let details = ErrorDetails::from_json(&code, error.details);
+            ApiError { status: resp.status(), code, message: error.message, details, correlation_id }.into()
+        }
+        Err(_) => {
+            Error::UnexpectedResponse { status: resp.status(), excerpt: excerpt(resp.body()), correlation_id }
+        }
+    }
+}
+
+const EXCERPT_CHARS: usize = 200;
+
+fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let trimmed = text.trim();
+    match trimmed.char_indices().nth(EXCERPT_CHARS) {
+        Some((cut, _)) => format!("{}…", &trimmed[..cut]),
+        None => trimmed.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_values_are_percent_encoded_in_insertion_order() {
+        let mut query = Query::default();
+        query.push("name", "a b&c");
+        query.push("label_selector", "env in (a,b),!x");
+        query.push("page", 2);
+        assert_eq!(query.encode(), "?name=a%20b%26c&label_selector=env%20in%20%28a%2Cb%29%2C%21x&page=2");
+        assert_eq!(Query::default().encode(), "");
+    }
+
+    #[test]
+    fn excerpt_is_cut_on_a_char_boundary() {
+        let long = "ä".repeat(300);
+        let cut = excerpt(long.as_bytes());
+        assert_eq!(cut.chars().count(), EXCERPT_CHARS + 1);
+        assert!(cut.ends_with('…'));
+    }
+}
