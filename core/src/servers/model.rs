@@ -213,12 +213,12 @@ pub struct ServerType {
     /// CPU sharing model.
     pub cpu_type: CpuType,
     /// Category, such as `Shared vCPU`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// CPU architecture.
     pub architecture: Architecture,
     /// Deprecated; prefer `locations[].deprecation`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deprecation: Option<Deprecation>,
     /// Where the type is offered.
     #[serde(default)]
@@ -332,7 +332,7 @@ pub struct Iso {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ipv4 {
     /// The primary IP's id.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<PrimaryIpId>,
     /// The address.
     pub ip: core::net::Ipv4Addr,
@@ -355,7 +355,7 @@ pub struct Ipv6DnsPtr {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ipv6 {
     /// The primary IP's id.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<PrimaryIpId>,
     /// The network, such as `2001:db8::/64`.
     pub ip: String,

@@ -331,7 +331,7 @@ impl CreateServer {
 }
 
 /// What creating a server returns.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreatedServer {
     /// The new server (usually `initializing`).
     pub server: Server,
@@ -462,7 +462,7 @@ pub struct EnableRescue {
 }
 
 /// What enabling rescue mode returns.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RescueEnabled {
     /// The rescue system's root password.
     pub root_password: Option<RootPassword>,

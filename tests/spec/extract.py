@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""Extracts what the tests need from the official Hetzner Cloud OpenAPI document.
+
+Writes tests/spec/subset.json: for each operation the SDK implements, its method, path,
+request-body schema, success-response schema and whole-body examples, plus the error table
+from the document's prose. Run it again when the SDK covers more operations:
+
+    python3 tests/spec/extract.py ../shared/hcloud-openapi/cloud.spec.json
+"""
+import hashlib
+import json
+import re
+import sys
+from pathlib import Path
+
+OPERATIONS = [
+    "list_servers", "get_server", "create_server", "update_server", "delete_server",
+    "enable_server_rescue", "disable_server_rescue", "enable_server_backup",
+    "disable_server_backup", "get_action", "get_actions",
+]
+
+# Keys that only document; dropping them keeps the file small and the validator strict on shape.
+DOC_KEYS = {"description", "example", "examples", "title", "deprecated", "x-codeSamples"}
+
+
+def strip(node):
+    if isinstance(node, dict):
+        return {k: strip(v) for k, v in node.items() if k not in DOC_KEYS}
+    if isinstance(node, list):
+        return [strip(v) for v in node]
+    return node
+
+
+def error_table(description):
+    rows = re.findall(r"^\| `(\d{3})` \| `([a-z_]+)` \| (.+?) \|$", description, re.M)
+    return [{"status": int(s), "code": c, "description": d.strip()} for s, c, d in rows]
+
+
+def main():
+    source = Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/hcloud-openapi/cloud.spec.json")
+    raw = source.read_bytes()
+    spec = json.loads(raw)
+    found = {}
+    for path, item in spec["paths"].items():
+        for method, op in item.items():
+            if isinstance(op, dict) and op.get("operationId") in OPERATIONS:
+                body = op.get("requestBody", {}).get("content", {}).get("application/json", {})
+                status = next(s for s in op["responses"] if s.startswith("2"))
+                content = op["responses"][status].get("content", {}).get("application/json", {})
+                examples = [e["value"] for e in content.get("examples", {}).values() if "value" in e]
+                if "example" in content:
+                    examples.append(content["example"])
+                found[op["operationId"]] = {
+                    "method": method.upper(),
+                    "path": path,
+                    "request_schema": strip(body["schema"]) if "schema" in body else None,
+                    "success_status": int(status),
+                    "response_schema": strip(content.get("schema")),
+                    "response_examples": examples,
+                }
+    missing = sorted(set(OPERATIONS) - set(found))
+    if missing:
+        sys.exit(f"operations not in the document: {missing}")
+    out = {
+        "source": {
+            "document": "Hetzner Cloud API OpenAPI document (cloud.spec.json), snapshot of 2026-07-08",
+            "sha256": hashlib.sha256(raw).hexdigest(),
+            "generator": "tests/spec/extract.py",
+        },
+        "errors": error_table(spec["info"]["description"]),
+        "operations": {k: found[k] for k in OPERATIONS},
+    }
+    target = Path(__file__).with_name("subset.json")
+    target.write_text(json.dumps(out, indent=1, sort_keys=True) + "\n")
+    print(f"wrote {target} ({target.stat().st_size} bytes, {len(found)} operations, {len(out['errors'])} error codes)")
+
+
+if __name__ == "__main__":
+    main()
