@@ -9,6 +9,7 @@
 
 pub mod json;
 pub mod spec;
+pub mod transcript;
 pub mod vectors;
 
 pub use vectors::{cases, Case, Expect, Outcome, Runner, Vector};
