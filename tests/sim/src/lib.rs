@@ -1,0 +1,62 @@
+//! A stateful, deterministic simulator of the Hetzner Cloud API (servers and
+//! actions), for testing clients without the network or a real account.
+//!
+//! The heart is sans-IO: [`Simulator::handle`] maps an [`http::Request`] and a
+//! virtual time to an [`http::Response`], so tests drive hours of action progress
+//! without sleeping. [`SimServer`] puts the same simulator on a loopback port for
+//! clients that need a real socket, and the `hcloud-sim` binary does so from the
+//! command line.
+//!
+//! What it models, following the official API documentation:
+//!
+//! - bearer-token authentication (`401 unauthorized`);
+//! - `GET/POST /servers`, `GET/PUT/DELETE /servers/{id}`, server actions
+//!   (`enable_rescue`, `disable_rescue`, `enable_backup`, `disable_backup`,
+//!   `poweron`, `poweroff`, `shutdown`, `reboot`, `reset`), `GET /actions`,
+//!   `GET /actions/{id}`, `GET /servers/actions[/{id}]`, `GET /servers/{id}/actions[/{id}]`;
+//! - input validation (`invalid_input` with per-field details, `json_error`,
+//!   `uniqueness_error`), `404 not_found`, `405 method_not_allowed`, `423 locked`;
+//! - filtering (`name`, `label_selector`, `status`), sorting, pagination with
+//!   `meta.pagination` and a `Link` header;
+//! - actions whose progress rises linearly and that succeed or fail on command;
+//! - a token-bucket rate limit with `RateLimit-*` headers and `429`;
+//! - CORS preflights and headers, `X-Correlation-Id` on every answer;
+//! - injected faults: 502/503/504, delays, truncated bodies, dropped connections.
+//!
+//! ```
+//! use std::time::Duration;
+//! use hcloud_sim::{FaultKind, FaultRule, SimConfig, Simulator};
+//!
+//! let mut sim = Simulator::new(SimConfig::default().with_seed(42));
+//! sim.inject_fault(FaultRule::new(FaultKind::Timeout).path("/servers").times(1));
+//! let get = || {
+//!     http::Request::get("/v1/servers")
+//!         .header("Authorization", "Bearer sim-token")
+//!         .body(Vec::new())
+//!         .unwrap()
+//! };
+//! assert_eq!(sim.handle(Duration::ZERO, get()).status(), 504);
+//! assert_eq!(sim.handle(Duration::from_secs(1), get()).status(), 200);
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod actions;
+mod catalog;
+mod clock;
+mod config;
+mod faults;
+mod labels;
+mod model;
+mod rng;
+mod server;
+mod servers;
+mod sim;
+mod util;
+
+pub use clock::Clock;
+pub use config::{SimConfig, DEFAULT_EPOCH_UNIX};
+pub use faults::{FaultKind, FaultRule, Reply};
+pub use server::{ServerOptions, SimServer};
+pub use servers::ServerSeed;
+pub use sim::Simulator;
