@@ -116,3 +116,54 @@ impl Config {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(result: Result<Config, Error>) -> String {
+        match result {
+            Err(Error::Input(input)) => input.field,
+            other => panic!("expected an input error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn tokens_must_fit_in_a_header_and_never_show_in_debug() {
+        assert_eq!(field(Config::new("")), "token");
+        assert_eq!(field(Config::new("abc\ndef")), "token");
+        assert_eq!(field(Config::new("abc def")), "token");
+        assert_eq!(field(Config::new("tök")), "token");
+        let cfg = Config::new("s3cr3t-T0ken").unwrap();
+        assert!(!format!("{cfg:?}").contains("s3cr3t"));
+        assert_eq!(cfg.token().expose(), "s3cr3t-T0ken");
+    }
+
+    #[test]
+    fn endpoints_are_checked_and_normalised() {
+        let cfg = Config::new("t").unwrap();
+        assert_eq!(cfg.endpoint(), DEFAULT_ENDPOINT);
+        let local = cfg.clone().with_endpoint("http://127.0.0.1:8080/v1/").unwrap();
+        assert_eq!(local.endpoint(), "http://127.0.0.1:8080/v1");
+        assert_eq!(field(cfg.clone().with_endpoint("ftp://x")), "endpoint");
+        assert_eq!(field(cfg.clone().with_endpoint("not a url")), "endpoint");
+        assert_eq!(field(cfg.clone().with_endpoint("https://x/v1?a=b")), "endpoint");
+    }
+
+    #[test]
+    fn only_api_version_1_exists() {
+        let cfg = Config::new("t").unwrap();
+        assert!(cfg.clone().with_api_version(1).is_ok());
+        assert_eq!(field(cfg.clone().with_api_version(2)), "api_version");
+        assert_eq!(field(cfg.with_api_version(0)), "api_version");
+    }
+
+    #[test]
+    fn user_agent_names_the_application_first() {
+        let cfg = Config::new("t").unwrap();
+        assert!(cfg.user_agent().starts_with("hcloud-rust/"));
+        let app = cfg.clone().with_application("my-tool", "2.1");
+        assert!(app.user_agent().starts_with("my-tool/2.1 hcloud-rust/"));
+        assert!(cfg.with_application("bare", "").user_agent().starts_with("bare hcloud-rust/"));
+    }
+}

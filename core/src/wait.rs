@@ -126,7 +126,7 @@ impl Pace {
 #[derive(Debug)]
 enum ActionState {
     Idle,
-    Fetching { chunk: Vec<ActionId>, rest: Vec<Vec<ActionId>>, fetch: Retrying<ListActionsByIds> },
+    Fetching { chunk: Vec<ActionId>, rest: Vec<Vec<ActionId>>, fetch: Box<Retrying<ListActionsByIds>> },
     Finished(Option<Result<Vec<Action>, Error>>),
 }
 
@@ -243,7 +243,7 @@ impl ActionWaiter {
         self.requests += 1;
         let op = ListActionsByIds::new(chunk.iter().copied());
         let seed = self.seed.wrapping_add(u64::from(self.requests));
-        let fetch = Retrying::new(op, &self.cfg, self.retry.clone(), seed);
+        let fetch = Box::new(Retrying::new(op, &self.cfg, self.retry.clone(), seed));
         self.state = ActionState::Fetching { chunk, rest: chunks, fetch };
     }
 
