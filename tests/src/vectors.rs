@@ -222,48 +222,74 @@ pub struct Case {
     op: AnyOp,
 }
 
-fn output<T: serde::Serialize>(result: Result<T, Error>) -> Outcome {
-    result.map(|value| serde_json::to_value(value).expect("outputs serialize")).map_err(|e| format!("{e:?}"))
+/// Something done with a case's operation, whatever its type.
+trait Visit {
+    type Out;
+    fn visit<O>(&mut self, case: &Case, op: &O) -> Self::Out
+    where
+        O: Operation + Debug,
+        O::Output: serde::Serialize;
+}
+
+/// Runs the operation through a runner and keeps the outcome in comparable form.
+struct RunWith<'r, R>(&'r mut R);
+
+impl<R: Runner> Visit for RunWith<'_, R> {
+    type Out = Outcome;
+
+    fn visit<O>(&mut self, case: &Case, op: &O) -> Outcome
+    where
+        O: Operation + Debug,
+        O::Output: serde::Serialize,
+    {
+        self.0
+            .run(case, op)
+            .map(|value| serde_json::to_value(value).expect("outputs serialize"))
+            .map_err(|e| format!("{e:?}"))
+    }
+}
+
+/// Runs the operation through the core alone and keeps the typed error.
+struct CoreError;
+
+impl Visit for CoreError {
+    type Out = Option<Error>;
+
+    fn visit<O>(&mut self, case: &Case, op: &O) -> Option<Error>
+    where
+        O: Operation + Debug,
+        O::Output: serde::Serialize,
+    {
+        CoreRunner.run(case, op).err()
+    }
 }
 
 impl Case {
+    fn dispatch<V: Visit>(&self, visitor: &mut V) -> V::Out {
+        match &self.op {
+            AnyOp::List(op) => visitor.visit(self, op),
+            AnyOp::Get(op) => visitor.visit(self, op),
+            AnyOp::Create(op) => visitor.visit(self, op.as_ref()),
+            AnyOp::Update(op) => visitor.visit(self, op),
+            AnyOp::Delete(op) => visitor.visit(self, op),
+            AnyOp::EnableRescue(op) => visitor.visit(self, op),
+            AnyOp::DisableRescue(op) => visitor.visit(self, op),
+            AnyOp::EnableBackup(op) => visitor.visit(self, op),
+            AnyOp::DisableBackup(op) => visitor.visit(self, op),
+            AnyOp::GetAction(op) => visitor.visit(self, op),
+            AnyOp::ListActions(op) => visitor.visit(self, op),
+        }
+    }
+
     /// Runs the case's operation through `runner`.
     pub fn run<R: Runner>(&self, runner: &mut R) -> Outcome {
-        match &self.op {
-            AnyOp::List(op) => output(runner.run(self, op)),
-            AnyOp::Get(op) => output(runner.run(self, op)),
-            AnyOp::Create(op) => output(runner.run(self, op.as_ref())),
-            AnyOp::Update(op) => output(runner.run(self, op)),
-            AnyOp::Delete(op) => output(runner.run(self, op)),
-            AnyOp::EnableRescue(op) => output(runner.run(self, op)),
-            AnyOp::DisableRescue(op) => output(runner.run(self, op)),
-            AnyOp::EnableBackup(op) => output(runner.run(self, op)),
-            AnyOp::DisableBackup(op) => output(runner.run(self, op)),
-            AnyOp::GetAction(op) => output(runner.run(self, op)),
-            AnyOp::ListActions(op) => output(runner.run(self, op)),
-        }
+        self.dispatch(&mut RunWith(runner))
     }
 
     /// Runs the case through the core alone and returns the typed error, if any, for
     /// assertions that need more than the outcome's text.
     pub fn core_error(&self) -> Option<Error> {
-        fn err<T>(r: Result<T, Error>) -> Option<Error> {
-            r.err()
-        }
-        let runner = &mut CoreRunner;
-        match &self.op {
-            AnyOp::List(op) => err(runner.run(self, op)),
-            AnyOp::Get(op) => err(runner.run(self, op)),
-            AnyOp::Create(op) => err(runner.run(self, op.as_ref())),
-            AnyOp::Update(op) => err(runner.run(self, op)),
-            AnyOp::Delete(op) => err(runner.run(self, op)),
-            AnyOp::EnableRescue(op) => err(runner.run(self, op)),
-            AnyOp::DisableRescue(op) => err(runner.run(self, op)),
-            AnyOp::EnableBackup(op) => err(runner.run(self, op)),
-            AnyOp::DisableBackup(op) => err(runner.run(self, op)),
-            AnyOp::GetAction(op) => err(runner.run(self, op)),
-            AnyOp::ListActions(op) => err(runner.run(self, op)),
-        }
+        self.dispatch(&mut CoreError)
     }
 
     /// Checks an outcome against the expectation.
