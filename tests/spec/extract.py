@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Extracts what the tests need from the official Hetzner Cloud OpenAPI document.
 
-Writes tests/spec/subset.json: for each operation the SDK implements, its method, path,
-request-body schema, success-response schema and whole-body examples, plus the error table
-from the document's prose. Run it again when the SDK covers more operations:
+Writes tests/spec/subset.json: for each operation the SDK or the simulator implements, its
+method, path, request-body schema, success-response schema and whole-body examples, plus the
+shared error envelope and the error table from the document's prose. Both the SDK's tests and
+the simulator's read it. Run it again when either covers more operations:
 
     python3 tests/spec/extract.py ../shared/hcloud-openapi/cloud.spec.json
 """
@@ -14,18 +15,28 @@ import sys
 from pathlib import Path
 
 OPERATIONS = [
+    # The SDK's operations.
     "list_servers", "get_server", "create_server", "update_server", "delete_server",
     "enable_server_rescue", "disable_server_rescue", "enable_server_backup",
     "disable_server_backup", "get_action", "get_actions",
+    # Further operations the simulator serves.
+    "list_servers_actions", "get_servers_action", "list_server_actions", "get_server_action",
+    "poweron_server", "poweroff_server", "shutdown_server", "reboot_server", "reset_server",
 ]
 
-# Keys that only document; dropping them keeps the file small and the validator strict on shape.
-DOC_KEYS = {"description", "example", "examples", "title", "deprecated", "x-codeSamples"}
+# Annotation keywords carry no validation meaning; dropping them keeps the file small and
+# keeps `format` values such as "decimal" away from the validator.
+ANNOTATIONS = {"description", "example", "examples", "format", "deprecated", "title", "x-codeSamples"}
 
 
-def strip(node):
+def strip(node, in_properties=False):
+    """Drops annotation keywords, but never a property that happens to share their name."""
     if isinstance(node, dict):
-        return {k: strip(v) for k, v in node.items() if k not in DOC_KEYS}
+        return {
+            key: strip(value, in_properties=(key == "properties" and not in_properties))
+            for key, value in node.items()
+            if in_properties or key not in ANNOTATIONS
+        }
     if isinstance(node, list):
         return [strip(v) for v in node]
     return node
@@ -61,11 +72,14 @@ def main():
     missing = sorted(set(OPERATIONS) - set(found))
     if missing:
         sys.exit(f"operations not in the document: {missing}")
+    envelope = spec["paths"]["/servers"]["get"]["responses"]["4xx"]["content"]["application/json"]["schema"]
     out = {
+        "error_envelope": strip(envelope),
         "source": {
             "document": "Hetzner Cloud API OpenAPI document (cloud.spec.json), snapshot of 2026-07-08",
             "sha256": hashlib.sha256(raw).hexdigest(),
             "generator": "tests/spec/extract.py",
+            "note": "annotation keywords stripped: " + ", ".join(sorted(ANNOTATIONS)),
         },
         "errors": error_table(spec["info"]["description"]),
         "operations": {k: found[k] for k in OPERATIONS},

@@ -45,9 +45,7 @@ impl Simulator {
             .ok_or_else(|| ApiError::not_found(&format!("action with ID '{id}'")))?;
         Ok(Out::json(
             StatusCode::OK,
-            &ActionResponse {
-                action: action.view(self.now, self.config.epoch_unix),
-            },
+            &ActionResponse { action: action.view(self.now, self.config.epoch_unix) },
         ))
     }
 
@@ -56,7 +54,9 @@ impl Simulator {
         let paging = Paging::parse(q)?;
         let mut ids = q
             .all("id")
-            .map(|s| parse_id(s).map_err(|_| ApiError::invalid_field("id", format!("'{s}' is not a valid ID"))))
+            .map(|s| {
+                parse_id(s).map_err(|_| ApiError::invalid_field("id", format!("'{s}' is not a valid ID")))
+            })
             .collect::<Result<Vec<u64>, _>>()?;
         ids.sort_unstable();
         ids.dedup();
@@ -64,10 +64,7 @@ impl Simulator {
             return Err(ApiError::invalid_field("id", "Missing data for required field."));
         }
         let statuses: Vec<&str> = q.all("status").collect();
-        if let Some(bad) = statuses
-            .iter()
-            .find(|s| !matches!(**s, "running" | "success" | "error"))
-        {
+        if let Some(bad) = statuses.iter().find(|s| !matches!(**s, "running" | "success" | "error")) {
             return Err(ApiError::invalid_field("status", format!("invalid status '{bad}'")));
         }
         let sorts = parse_sort(q, &["id", "command", "status", "started", "finished"])?;
@@ -102,17 +99,8 @@ impl Simulator {
             });
         }
         let (range, pagination) = paging.window(items.len());
-        let actions = items[range]
-            .iter()
-            .map(|a| a.view(self.now, self.config.epoch_unix))
-            .collect();
-        let mut out = Out::json(
-            StatusCode::OK,
-            &ActionListResponse {
-                actions,
-                meta: Meta { pagination },
-            },
-        );
+        let actions = items[range].iter().map(|a| a.view(self.now, self.config.epoch_unix)).collect();
+        let mut out = Out::json(StatusCode::OK, &ActionListResponse { actions, meta: Meta { pagination } });
         out.link = Some(link_header(ctx, &pagination));
         Ok(out)
     }

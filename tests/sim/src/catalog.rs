@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
+use serde_json::value::RawValue;
 
 /// Net/gross pair of a price, as decimal strings.
 #[derive(Debug, Clone, Serialize)]
@@ -96,16 +97,25 @@ pub(crate) struct Catalog {
     pub server_types: Vec<ServerType>,
     pub images: Vec<Image>,
     pub locations: Vec<Location>,
+    /// The entries above, serialised once: embedding them verbatim makes
+    /// rendering a server several times cheaper, which listing pages of 50 needs.
+    pub server_types_json: Vec<Box<RawValue>>,
+    pub images_json: Vec<Box<RawValue>>,
+    pub locations_json: Vec<Box<RawValue>>,
+}
+
+fn raw<T: Serialize>(items: &[T]) -> Vec<Box<RawValue>> {
+    items
+        .iter()
+        .map(|item| serde_json::value::to_raw_value(item).expect("catalog entries serialise"))
+        .collect()
 }
 
 const EU: &[&str] = &["fsn1", "nbg1", "hel1"];
 const ALL: &[&str] = &["fsn1", "nbg1", "hel1", "ash", "hil", "sin"];
 
 fn price(net: f64) -> Price {
-    Price {
-        net: format!("{net:.10}"),
-        gross: format!("{:.10}", net * 1.19),
-    }
+    Price { net: format!("{net:.10}"), gross: format!("{:.10}", net * 1.19) }
 }
 
 /// Traffic included per month: 20 TB in Europe, 1 TB in the US, 0.5 TB in Singapore.
@@ -184,7 +194,18 @@ impl Catalog {
         ];
 
         // (id, name, cores, memory GB, disk GB, cpu_type, category, arch, monthly net EUR, where)
-        type Row = (u64, &'static str, u32, f64, u32, &'static str, &'static str, &'static str, f64, &'static [&'static str]);
+        type Row = (
+            u64,
+            &'static str,
+            u32,
+            f64,
+            u32,
+            &'static str,
+            &'static str,
+            &'static str,
+            f64,
+            &'static [&'static str],
+        );
         let rows: [Row; 7] = [
             (104, "cx22", 2, 4.0, 40, "shared", "cost_optimized", "x86", 3.79, EU),
             (105, "cx32", 4, 8.0, 80, "shared", "cost_optimized", "x86", 6.80, EU),
@@ -194,7 +215,7 @@ impl Catalog {
             (45, "cax11", 2, 4.0, 40, "shared", "cost_optimized", "arm", 3.79, EU),
             (96, "ccx13", 2, 8.0, 80, "dedicated", "general_purpose", "x86", 12.49, ALL),
         ];
-        let server_types = rows
+        let server_types: Vec<ServerType> = rows
             .iter()
             .map(|&(id, name, cores, memory, disk, cpu_type, category, arch, monthly, avail)| {
                 let description: &'static str = match name {
@@ -282,6 +303,9 @@ impl Catalog {
         }
 
         Self {
+            server_types_json: raw(&server_types),
+            images_json: raw(&images),
+            locations_json: raw(&locations),
             server_types,
             images,
             locations,
@@ -290,16 +314,12 @@ impl Catalog {
 
     /// Looks a server type up by name or numeric id.
     pub(crate) fn server_type(&self, key: &str) -> Option<usize> {
-        self.server_types
-            .iter()
-            .position(|t| t.name == key || t.id.to_string() == key)
+        self.server_types.iter().position(|t| t.name == key || t.id.to_string() == key)
     }
 
     /// Looks a location up by name or numeric id.
     pub(crate) fn location(&self, key: &str) -> Option<usize> {
-        self.locations
-            .iter()
-            .position(|l| l.name == key || l.id.to_string() == key)
+        self.locations.iter().position(|l| l.name == key || l.id.to_string() == key)
     }
 
     /// Looks an image up by id, or by name for the given architecture (names are
@@ -308,18 +328,11 @@ impl Catalog {
         self.images
             .iter()
             .position(|i| i.id.to_string() == key)
-            .or_else(|| {
-                self.images
-                    .iter()
-                    .position(|i| i.name == Some(key) && i.architecture == arch)
-            })
+            .or_else(|| self.images.iter().position(|i| i.name == Some(key) && i.architecture == arch))
     }
 
     pub(crate) fn type_available_in(&self, server_type: usize, location: usize) -> bool {
         let name = self.locations[location].name;
-        self.server_types[server_type]
-            .locations
-            .iter()
-            .any(|l| l.name == name)
+        self.server_types[server_type].locations.iter().any(|l| l.name == name)
     }
 }

@@ -32,13 +32,7 @@ impl Clock {
     }
 
     fn build(manual: bool) -> Self {
-        Self {
-            inner: Arc::new(Inner {
-                start: Instant::now(),
-                manual,
-                skipped: Mutex::new(Duration::ZERO),
-            }),
-        }
+        Self { inner: Arc::new(Inner { start: Instant::now(), manual, skipped: Mutex::new(Duration::ZERO) }) }
     }
 
     /// Current virtual time.

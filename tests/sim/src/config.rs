@@ -111,10 +111,7 @@ impl SimConfig {
 
     /// The duration of an action with this command.
     pub fn duration_of(&self, command: &str) -> Duration {
-        self.command_durations
-            .get(command)
-            .copied()
-            .unwrap_or(self.action_duration)
+        self.command_durations.get(command).copied().unwrap_or(self.action_duration)
     }
 
     /// Whether actions with this command are configured to fail.

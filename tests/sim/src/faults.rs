@@ -69,13 +69,7 @@ pub struct FaultRule {
 impl FaultRule {
     /// A rule that fires on every request, forever.
     pub fn new(kind: FaultKind) -> Self {
-        Self {
-            kind,
-            method: None,
-            path_prefix: String::new(),
-            skip: 0,
-            remaining: None,
-        }
+        Self { kind, method: None, path_prefix: String::new(), skip: 0, remaining: None }
     }
 
     /// Restricts the rule to one method.
@@ -133,16 +127,13 @@ impl Reply {
                 let full = body.len();
                 body.truncate(full / 2);
                 parts.headers.insert(http::header::CONTENT_LENGTH, full.into());
-                parts
-                    .headers
-                    .insert("x-sim-fault", http::HeaderValue::from_static("truncate"));
+                parts.headers.insert("x-sim-fault", http::HeaderValue::from_static("truncate"));
                 Response::from_parts(parts, body)
             }
             Reply::Drop => {
                 let mut r = Response::new(Vec::new());
                 *r.status_mut() = http::StatusCode::BAD_GATEWAY;
-                r.headers_mut()
-                    .insert("x-sim-fault", http::HeaderValue::from_static("drop"));
+                r.headers_mut().insert("x-sim-fault", http::HeaderValue::from_static("drop"));
                 r
             }
         }

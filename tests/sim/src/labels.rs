@@ -95,8 +95,7 @@ impl Selector {
 }
 
 fn token_ok(s: &str) -> bool {
-    s.chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
+    s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
 }
 
 fn key(s: &str) -> Result<String, String> {
@@ -183,11 +182,7 @@ fn parse_term(term: &str) -> Result<Requirement, String> {
 
 /// Parses a selector such as `env=prod,tier notin (db,cache),!legacy`.
 pub(crate) fn parse_selector(s: &str) -> Result<Selector, String> {
-    split_terms(s)?
-        .into_iter()
-        .map(parse_term)
-        .collect::<Result<Vec<_>, _>>()
-        .map(Selector)
+    split_terms(s)?.into_iter().map(parse_term).collect::<Result<Vec<_>, _>>().map(Selector)
 }
 
 #[cfg(test)]
@@ -195,10 +190,7 @@ mod tests {
     use super::*;
 
     fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
     }
 
     #[test]

@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::catalog::{Catalog, Image, Location, ServerType};
+use serde_json::value::RawValue;
+
+use crate::catalog::Catalog;
 
 /// Server statuses the API documents.
 pub(crate) const SERVER_STATUSES: &[&str] = &[
@@ -55,10 +57,16 @@ pub(crate) struct Server {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Effect {
     /// `create_server`; `start` tells whether a `start_server` follows it.
-    Create { start: bool },
+    Create {
+        start: bool,
+    },
     Start,
-    Stop { previous: &'static str },
-    Delete { previous: &'static str },
+    Stop {
+        previous: &'static str,
+    },
+    Delete {
+        previous: &'static str,
+    },
     Rescue(bool),
     Backup(Option<String>),
     Nothing,
@@ -106,17 +114,10 @@ impl Action {
             status: self.status(),
             progress: self.progress(now),
             started: &self.started,
-            finished: self
-                .done
-                .then(|| crate::util::rfc3339(epoch, self.finish_at)),
-            resources: [ResourceView {
-                id: self.server,
-                kind: "server",
-            }],
-            error: (self.done && self.fails).then_some(ActionErrorView {
-                code: "action_failed",
-                message: "Action failed",
-            }),
+            finished: self.done.then(|| crate::util::rfc3339(epoch, self.finish_at)),
+            resources: [ResourceView { id: self.server, kind: "server" }],
+            error: (self.done && self.fails)
+                .then_some(ActionErrorView { code: "action_failed", message: "Action failed" }),
         }
     }
 }
@@ -207,9 +208,9 @@ pub(crate) struct ServerView<'a> {
     pub created: &'a str,
     pub public_net: PublicNetView<'a>,
     pub private_net: &'a [PrivateNet],
-    pub server_type: &'a ServerType,
-    pub location: &'a Location,
-    pub image: Option<&'a Image>,
+    pub server_type: &'a RawValue,
+    pub location: &'a RawValue,
+    pub image: Option<&'a RawValue>,
     pub iso: Option<()>,
     pub rescue_enabled: bool,
     pub locked: bool,
@@ -240,11 +241,8 @@ impl Server {
     ) -> ServerView<'a> {
         let server_type = &catalog.server_types[self.server_type];
         let location = &catalog.locations[self.location];
-        let included = server_type
-            .prices
-            .iter()
-            .find(|p| p.location == location.name)
-            .map(|p| p.included_traffic);
+        let included =
+            server_type.prices.iter().find(|p| p.location == location.name).map(|p| p.included_traffic);
         ServerView {
             id: self.id,
             name: &self.name,
@@ -264,19 +262,12 @@ impl Server {
                     dns_ptr: Vec::new(),
                 }),
                 floating_ips: [],
-                firewalls: self
-                    .firewalls
-                    .iter()
-                    .map(|&id| FirewallView {
-                        id,
-                        status: "applied",
-                    })
-                    .collect(),
+                firewalls: self.firewalls.iter().map(|&id| FirewallView { id, status: "applied" }).collect(),
             },
             private_net: &self.private_net,
-            server_type,
-            location,
-            image: Some(&catalog.images[self.image]),
+            server_type: &catalog.server_types_json[self.server_type],
+            location: &catalog.locations_json[self.location],
+            image: Some(&catalog.images_json[self.image]),
             iso: None,
             rescue_enabled: self.rescue_enabled,
             locked: false,
@@ -284,10 +275,7 @@ impl Server {
             outgoing_traffic: Some(0),
             ingoing_traffic: Some(0),
             included_traffic: included,
-            protection: ProtectionView {
-                delete: false,
-                rebuild: false,
-            },
+            protection: ProtectionView { delete: false, rebuild: false },
             labels: &self.labels,
             volumes: &self.volumes,
             load_balancers: [],

@@ -31,9 +31,7 @@ impl SplitMix64 {
     }
 
     pub(crate) fn alnum(&mut self, len: usize) -> String {
-        (0..len)
-            .map(|_| ALNUM[self.below(ALNUM.len() as u64) as usize] as char)
-            .collect()
+        (0..len).map(|_| ALNUM[self.below(ALNUM.len() as u64) as usize] as char).collect()
     }
 
     /// A UUID-shaped (version 4 layout) string.

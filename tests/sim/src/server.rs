@@ -39,12 +39,7 @@ pub struct ServerOptions {
 
 impl Default for ServerOptions {
     fn default() -> Self {
-        Self {
-            port: 0,
-            max_connections: 64,
-            idle_timeout: Duration::from_secs(30),
-            clock: Clock::real(),
-        }
+        Self { port: 0, max_connections: 64, idle_timeout: Duration::from_secs(30), clock: Clock::real() }
     }
 }
 
@@ -121,14 +116,7 @@ impl SimServer {
                 .name("hcloud-sim-accept".to_owned())
                 .spawn(move || accept_loop(listener, sim, shared, clock))?
         };
-        Ok(Self {
-            addr,
-            prefix,
-            sim,
-            clock: options.clock,
-            shared,
-            accept: Some(accept),
-        })
+        Ok(Self { addr, prefix, sim, clock: options.clock, shared, accept: Some(accept) })
     }
 
     /// The bound address.
@@ -217,9 +205,8 @@ fn accept_loop(listener: TcpListener, sim: Arc<Mutex<Simulator>>, shared: Arc<Sh
         if shared.stop.load(Ordering::SeqCst) {
             break;
         }
-        let finished: Vec<usize> = (0..conns.handles.len())
-            .filter(|&i| conns.handles[i].is_finished())
-            .collect();
+        let finished: Vec<usize> =
+            (0..conns.handles.len()).filter(|&i| conns.handles[i].is_finished()).collect();
         for i in finished.into_iter().rev() {
             let _ = conns.handles.swap_remove(i).join();
         }
@@ -235,12 +222,10 @@ fn accept_loop(listener: TcpListener, sim: Arc<Mutex<Simulator>>, shared: Arc<Sh
         conns.next_id += 1;
         conns.streams.insert(id, clone);
         let (sim, shared2, clock) = (sim.clone(), shared.clone(), clock.clone());
-        let spawned = thread::Builder::new()
-            .name(format!("hcloud-sim-conn-{id}"))
-            .spawn(move || {
-                serve_connection(stream, &sim, &shared2, &clock);
-                lock(&shared2.conns).streams.remove(&id);
-            });
+        let spawned = thread::Builder::new().name(format!("hcloud-sim-conn-{id}")).spawn(move || {
+            serve_connection(stream, &sim, &shared2, &clock);
+            lock(&shared2.conns).streams.remove(&id);
+        });
         match spawned {
             Ok(h) => conns.handles.push(h),
             Err(_) => {
@@ -289,7 +274,11 @@ impl Conn<'_> {
                     self.buf.extend_from_slice(&chunk[..n]);
                     return Ok(());
                 }
-                Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted) => {}
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted
+                    ) => {}
                 Err(_) => return Err(ReadError::Closed),
             }
         }
@@ -355,11 +344,13 @@ impl Conn<'_> {
             }
         };
         let head: Vec<u8> = self.buf.drain(..head_end + 4).collect();
-        let head = std::str::from_utf8(&head[..head_end]).map_err(|_| ReadError::Bad("request head is not UTF-8"))?;
+        let head = std::str::from_utf8(&head[..head_end])
+            .map_err(|_| ReadError::Bad("request head is not UTF-8"))?;
         let mut lines = head.split("\r\n");
         let request_line = lines.next().unwrap_or("");
         let mut parts = request_line.split(' ');
-        let (Some(method), Some(target), Some(version), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+        let (Some(method), Some(target), Some(version), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
         else {
             return Err(ReadError::Bad("malformed request line"));
         };
@@ -378,7 +369,8 @@ impl Conn<'_> {
         for line in lines {
             let (name, value) = line.split_once(':').ok_or(ReadError::Bad("malformed header"))?;
             let value = value.trim();
-            let name = HeaderName::from_bytes(name.trim().as_bytes()).map_err(|_| ReadError::Bad("bad header name"))?;
+            let name = HeaderName::from_bytes(name.trim().as_bytes())
+                .map_err(|_| ReadError::Bad("bad header name"))?;
             let hv = HeaderValue::from_str(value).map_err(|_| ReadError::Bad("bad header value"))?;
             match name.as_str() {
                 "content-length" => {
@@ -423,12 +415,7 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 fn serve_connection(stream: TcpStream, sim: &Mutex<Simulator>, shared: &Shared, clock: &Clock) {
     let _ = stream.set_read_timeout(Some(POLL));
     let _ = stream.set_nodelay(true);
-    let mut conn = Conn {
-        stream,
-        buf: Vec::new(),
-        shared,
-        deadline: Instant::now() + shared.idle_timeout,
-    };
+    let mut conn = Conn { stream, buf: Vec::new(), shared, deadline: Instant::now() + shared.idle_timeout };
     loop {
         conn.deadline = Instant::now() + shared.idle_timeout;
         let (req, keep_alive) = match conn.read_request() {
@@ -493,11 +480,8 @@ fn sleep_unless_stopped(d: Duration, shared: &Shared) -> bool {
 
 fn head_bytes(resp: &Response<Vec<u8>>, content_length: Option<usize>, keep_alive: bool) -> Vec<u8> {
     let status = resp.status();
-    let mut head = format!(
-        "HTTP/1.1 {} {}\r\n",
-        status.as_u16(),
-        status.canonical_reason().unwrap_or("Unknown")
-    );
+    let mut head =
+        format!("HTTP/1.1 {} {}\r\n", status.as_u16(), status.canonical_reason().unwrap_or("Unknown"));
     for (name, value) in resp.headers() {
         if matches!(name.as_str(), "content-length" | "connection" | "transfer-encoding") {
             continue;
@@ -510,15 +494,16 @@ fn head_bytes(resp: &Response<Vec<u8>>, content_length: Option<usize>, keep_aliv
     if let Some(n) = content_length {
         head.push_str(&format!("content-length: {n}\r\n"));
     }
-    head.push_str(if keep_alive {
-        "connection: keep-alive\r\n\r\n"
-    } else {
-        "connection: close\r\n\r\n"
-    });
+    head.push_str(if keep_alive { "connection: keep-alive\r\n\r\n" } else { "connection: close\r\n\r\n" });
     head.into_bytes()
 }
 
-fn write_response(stream: &mut TcpStream, resp: &Response<Vec<u8>>, keep_alive: bool, head_only: bool) -> io::Result<()> {
+fn write_response(
+    stream: &mut TcpStream,
+    resp: &Response<Vec<u8>>,
+    keep_alive: bool,
+    head_only: bool,
+) -> io::Result<()> {
     let body = resp.body();
     // 204 must not carry a body or a length.
     let no_body = resp.status() == StatusCode::NO_CONTENT;

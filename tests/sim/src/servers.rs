@@ -21,11 +21,9 @@ pub(crate) fn parse_body(body: &[u8], empty_ok: bool) -> Result<Map<String, Valu
     }
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "json_error",
-            "request body must be a JSON object",
-        )),
+        Ok(_) => {
+            Err(ApiError::new(StatusCode::BAD_REQUEST, "json_error", "request body must be a JSON object"))
+        }
         Err(e) => Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             "json_error",
@@ -43,10 +41,7 @@ struct Fields<'a> {
 
 impl<'a> Fields<'a> {
     fn new(map: &'a Map<String, Value>) -> Self {
-        Self {
-            map,
-            errors: Vec::new(),
-        }
+        Self { map, errors: Vec::new() }
     }
 
     fn err(&mut self, field: &str, msg: impl Into<String>) {
@@ -373,9 +368,8 @@ impl Simulator {
         let id = self.next_server_id;
         self.next_server_id += 1;
         // Addresses from documentation-style ranges, unique per id.
-        let ipv4 = new
-            .ipv4
-            .then(|| format!("100.{}.{}.{}", 64 + (id >> 16) % 64, (id >> 8) & 0xFF, id & 0xFF));
+        let ipv4 =
+            new.ipv4.then(|| format!("100.{}.{}.{}", 64 + (id >> 16) % 64, (id >> 8) & 0xFF, id & 0xFF));
         let ipv6 = new.ipv6.then(|| format!("2001:db8:{:x}::/64", id & 0xFFFF));
         let private_net = new
             .networks
@@ -385,7 +379,12 @@ impl Simulator {
                 network,
                 ip: format!("10.{}.{}.{}", i, (id >> 8) & 0xFF, (id & 0xFF).max(2)),
                 alias_ips: Vec::new(),
-                mac_address: format!("86:00:00:{:02x}:{:02x}:{:02x}", (id >> 16) & 0xFF, (id >> 8) & 0xFF, id & 0xFF),
+                mac_address: format!(
+                    "86:00:00:{:02x}:{:02x}:{:02x}",
+                    (id >> 16) & 0xFF,
+                    (id >> 8) & 0xFF,
+                    id & 0xFF
+                ),
             })
             .collect();
         if let Some(pg) = new.placement_group {
@@ -419,9 +418,7 @@ impl Simulator {
     }
 
     fn render_server(&self, id: u64) -> Option<ServerView<'_>> {
-        self.servers
-            .get(&id)
-            .map(|s| s.view(&self.catalog, &self.placement_groups))
+        self.servers.get(&id).map(|s| s.view(&self.catalog, &self.placement_groups))
     }
 
     fn action_view(&self, id: u64) -> ActionView<'_> {
@@ -466,7 +463,10 @@ impl Simulator {
             match found {
                 None => f.err("image", format!("image '{i}' not found")),
                 Some(idx) if self.catalog.images[idx].architecture != arch => {
-                    f.err("image", format!("image '{i}' does not match the {arch} architecture of the server type"));
+                    f.err(
+                        "image",
+                        format!("image '{i}' does not match the {arch} architecture of the server type"),
+                    );
                 }
                 Some(_) => {}
             }
@@ -562,7 +562,8 @@ impl Simulator {
         });
         let create_fails = self.config.fails("create_server");
         let create_done = self.now + self.config.duration_of("create_server");
-        let create = self.start_action("create_server", id, create_done, Effect::Create { start }, create_fails);
+        let create =
+            self.start_action("create_server", id, create_done, Effect::Create { start }, create_fails);
         // start_server cannot finish before the server exists.
         let next = start.then(|| {
             let done = (self.now + self.config.duration_of("start_server")).max(create_done);
@@ -572,9 +573,8 @@ impl Simulator {
         let root_password = ssh_keys.is_empty().then(|| self.secrets.alnum(20));
         self.settle();
 
-        let server = self
-            .render_server(id)
-            .ok_or_else(|| ApiError::not_found(&format!("server with ID '{id}'")))?;
+        let server =
+            self.render_server(id).ok_or_else(|| ApiError::not_found(&format!("server with ID '{id}'")))?;
         Ok(Out::json(
             StatusCode::CREATED,
             &CreateServerResponse {
@@ -606,13 +606,9 @@ impl Simulator {
         };
         let mut items: Vec<&Server> = match q.get("name") {
             // Names are unique: answer by index instead of scanning.
-            Some(name) => self
-                .names
-                .get(name)
-                .and_then(|id| self.servers.get(id))
-                .into_iter()
-                .filter(keep)
-                .collect(),
+            Some(name) => {
+                self.names.get(name).and_then(|id| self.servers.get(id)).into_iter().filter(keep).collect()
+            }
             None => self.servers.values().filter(keep).collect(),
         };
         if !sorts.is_empty() {
@@ -636,17 +632,8 @@ impl Simulator {
             });
         }
         let (range, pagination) = paging.window(items.len());
-        let servers = items[range]
-            .iter()
-            .map(|s| s.view(&self.catalog, &self.placement_groups))
-            .collect();
-        let mut out = Out::json(
-            StatusCode::OK,
-            &ServerListResponse {
-                servers,
-                meta: Meta { pagination },
-            },
-        );
+        let servers = items[range].iter().map(|s| s.view(&self.catalog, &self.placement_groups)).collect();
+        let mut out = Out::json(StatusCode::OK, &ServerListResponse { servers, meta: Meta { pagination } });
         out.link = Some(link_header(ctx, &pagination));
         Ok(out)
     }
@@ -669,7 +656,8 @@ impl Simulator {
         }
         let labels = f.labels("labels");
         f.finish()?;
-        self.ensure_unlocked(id)?;
+        // Renaming and relabelling start no action, so a running action does not block them.
+        self.server(id)?;
         if let Some(n) = name {
             if self.names.get(n).is_some_and(|&other| other != id) {
                 return Err(name_taken(n));
@@ -696,12 +684,7 @@ impl Simulator {
         }
         let action = self.start_configured_action("delete_server", id, Effect::Delete { previous });
         self.settle();
-        Ok(Out::json(
-            StatusCode::OK,
-            &ActionResponse {
-                action: self.action_view(action),
-            },
-        ))
+        Ok(Out::json(StatusCode::OK, &ActionResponse { action: self.action_view(action) }))
     }
 
     pub(crate) fn server_action(&mut self, ctx: &Ctx<'_>, id: u64, verb: &str) -> Handled {

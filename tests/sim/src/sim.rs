@@ -15,8 +15,7 @@ use crate::model::{Action, Effect, Pagination, Server, SERVER_STATUSES};
 use crate::rng::SplitMix64;
 use crate::util::{rfc3339, Query};
 
-const EXPOSED_HEADERS: &str =
-    "RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, X-Correlation-Id, Link";
+const EXPOSED_HEADERS: &str = "RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, X-Correlation-Id, Link";
 
 /// A stateful, deterministic model of the Hetzner Cloud API's servers and actions.
 ///
@@ -79,13 +78,7 @@ pub(crate) struct ApiError {
 
 impl ApiError {
     pub(crate) fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            status,
-            code,
-            message: message.into(),
-            details: None,
-            allow: None,
-        }
+        Self { status, code, message: message.into(), details: None, allow: None }
     }
 
     pub(crate) fn not_found(what: &str) -> Self {
@@ -143,11 +136,7 @@ pub(crate) struct Out {
 
 impl Out {
     pub(crate) fn json<T: Serialize>(status: StatusCode, value: &T) -> Self {
-        Self {
-            status,
-            body: to_json(value),
-            link: None,
-        }
+        Self { status, body: to_json(value), link: None }
     }
 }
 
@@ -341,8 +330,7 @@ impl Simulator {
                 let html = b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n";
                 let mut r = Response::new(html.to_vec());
                 *r.status_mut() = StatusCode::BAD_GATEWAY;
-                r.headers_mut()
-                    .insert(CONTENT_TYPE, HeaderValue::from_static("text/html"));
+                r.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("text/html"));
                 decorate(&mut r, &correlation_id);
                 return Reply::Respond(r);
             }
@@ -360,19 +348,14 @@ impl Simulator {
                     "the request could not be answered in time, please retry",
                 )
             }
-            Some(FaultKind::Error {
-                status,
-                code,
-                message,
-            }) => {
+            Some(FaultKind::Error { status, code, message }) => {
                 let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
                 // Rendered directly because the code is caller-chosen, not one of ours.
                 let mut r = Response::new(to_json(&json!({
                     "error": {"code": code, "message": message, "details": null}
                 })));
                 *r.status_mut() = status;
-                r.headers_mut()
-                    .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                r.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
                 decorate(&mut r, &correlation_id);
                 return Reply::Respond(r);
             }
@@ -412,6 +395,8 @@ impl Simulator {
     }
 
     fn take_fault(&mut self, method: &Method, path: &str) -> Option<FaultKind> {
+        // A rule built with `times(0)` is spent before it starts.
+        self.faults.retain(|r| r.remaining != Some(0));
         for i in 0..self.faults.len() {
             let rule = &mut self.faults[i];
             if !rule.matches(method, path) {
@@ -443,10 +428,7 @@ impl Simulator {
                 "access-control-allow-methods",
                 HeaderValue::from_static("GET, POST, PUT, DELETE, OPTIONS"),
             );
-            h.insert(
-                "access-control-allow-headers",
-                HeaderValue::from_static("Authorization, Content-Type"),
-            );
+            h.insert("access-control-allow-headers", HeaderValue::from_static("Authorization, Content-Type"));
             h.insert("access-control-max-age", HeaderValue::from_static("600"));
             return r;
         }
@@ -459,11 +441,7 @@ impl Simulator {
                 "limit of requests per hour reached",
             ))
         } else if !self.authorized(headers) {
-            Err(ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                "unable to authenticate",
-            ))
+            Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "unable to authenticate"))
         } else if !in_prefix {
             Err(ApiError::not_found("resource"))
         } else {
@@ -474,8 +452,7 @@ impl Simulator {
             Ok(out) => {
                 let mut r = Response::new(out.body);
                 *r.status_mut() = out.status;
-                r.headers_mut()
-                    .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                r.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
                 if let Some(link) = out.link.and_then(|l| HeaderValue::from_str(&l).ok()) {
                     r.headers_mut().insert(http::header::LINK, link);
                 }
@@ -587,9 +564,7 @@ impl Simulator {
     }
 
     pub(crate) fn server(&self, id: u64) -> Result<&Server, ApiError> {
-        self.servers
-            .get(&id)
-            .ok_or_else(|| ApiError::not_found(&format!("server with ID '{id}'")))
+        self.servers.get(&id).ok_or_else(|| ApiError::not_found(&format!("server with ID '{id}'")))
     }
 
     /// Applies, in finishing order, the effects of every action finished by `now`.
@@ -672,7 +647,12 @@ impl Simulator {
     }
 
     /// An action with the configured duration and failure setting of `command`.
-    pub(crate) fn start_configured_action(&mut self, command: &'static str, server: u64, effect: Effect) -> u64 {
+    pub(crate) fn start_configured_action(
+        &mut self,
+        command: &'static str,
+        server: u64,
+        effect: Effect,
+    ) -> u64 {
         let finish = self.now + self.config.duration_of(command);
         let fails = self.config.fails(command);
         self.start_action(command, server, finish, effect, fails)
@@ -693,11 +673,7 @@ pub(crate) fn method_not_allowed(allow: &'static str) -> ApiError {
 pub(crate) fn parse_id(s: &str) -> Result<u64, ApiError> {
     match s.parse::<u64>() {
         Ok(id) if id >= 1 => Ok(id),
-        _ => {
-            let mut e = ApiError::invalid_field("id", format!("'{s}' is not a valid ID"));
-            e.status = StatusCode::BAD_REQUEST;
-            Err(e)
-        }
+        _ => Err(ApiError::invalid_field("id", format!("'{s}' is not a valid ID"))),
     }
 }
 
@@ -708,8 +684,7 @@ pub(crate) fn valid_server_status(s: &str) -> bool {
 fn error_response(e: &ApiError) -> Response<Vec<u8>> {
     let mut r = Response::new(e.body());
     *r.status_mut() = e.status;
-    r.headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    r.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     if let Some(allow) = e.allow {
         r.headers_mut().insert(ALLOW, HeaderValue::from_static(allow));
     }
@@ -723,8 +698,5 @@ fn decorate(r: &mut Response<Vec<u8>>, correlation_id: &str) {
         h.insert(HeaderName::from_static("x-correlation-id"), v);
     }
     h.insert("access-control-allow-origin", HeaderValue::from_static("*"));
-    h.insert(
-        "access-control-expose-headers",
-        HeaderValue::from_static(EXPOSED_HEADERS),
-    );
+    h.insert("access-control-expose-headers", HeaderValue::from_static(EXPOSED_HEADERS));
 }

@@ -63,24 +63,17 @@ impl Query {
 
     /// All values of a (possibly repeated) parameter.
     pub(crate) fn all<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.pairs
-            .iter()
-            .filter(move |(_, k, _)| k == key)
-            .map(|(_, _, v)| v.as_str())
+        self.pairs.iter().filter(move |(_, k, _)| k == key).map(|(_, _, v)| v.as_str())
     }
 
     /// The last value of a parameter.
     pub(crate) fn get(&self, key: &str) -> Option<&str> {
-        self.all(key).last()
+        self.pairs.iter().rev().find(|(_, k, _)| k == key).map(|(_, _, v)| v.as_str())
     }
 
     /// The raw query with every `page` pair removed.
     pub(crate) fn raw_without(&self, key: &str) -> Vec<&str> {
-        self.pairs
-            .iter()
-            .filter(|(_, k, _)| k != key)
-            .map(|(raw, _, _)| raw.as_str())
-            .collect()
+        self.pairs.iter().filter(|(_, k, _)| k != key).map(|(raw, _, _)| raw.as_str()).collect()
     }
 }
 
