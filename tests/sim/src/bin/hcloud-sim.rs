@@ -2,7 +2,11 @@
 //!
 //! ```text
 //! hcloud-sim [--port N] [--token T] [--action-seconds S] [--seed N] [--prefix P]
+//!            [--rate-limit CAPACITY[/REFILL_PER_SEC]] [--servers N]
 //! ```
+//!
+//! `--rate-limit` sizes the token bucket (`--rate-limit 3/0.5`: three requests, then one
+//! every two seconds); `--servers` starts with that many servers already running.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -10,10 +14,26 @@ use std::time::Duration;
 
 use hcloud_sim::{ServerOptions, SimConfig, SimServer};
 
-const USAGE: &str = "usage: hcloud-sim [--port N] [--token T] [--action-seconds S] [--seed N] [--prefix P]";
+const USAGE: &str = "usage: hcloud-sim [--port N] [--token T] [--action-seconds S] [--seed N] [--prefix P] \
+                     [--rate-limit CAPACITY[/REFILL_PER_SEC]] [--servers N]";
 
-fn parse(args: &[String]) -> Result<(SimConfig, ServerOptions), String> {
+fn parse_rate_limit(value: &str) -> Result<(u32, f64), String> {
+    let bad = || format!("bad rate limit '{value}' (want CAPACITY or CAPACITY/REFILL_PER_SEC)");
+    let (capacity, refill) = match value.split_once('/') {
+        Some((c, r)) => (c, Some(r)),
+        None => (value, None),
+    };
+    let capacity: u32 = capacity.parse().map_err(|_| bad())?;
+    let refill = match refill {
+        Some(r) => r.parse::<f64>().ok().filter(|r| r.is_finite() && *r >= 0.0).ok_or_else(bad)?,
+        None => SimConfig::default().rate_limit_refill_per_sec,
+    };
+    Ok((capacity, refill))
+}
+
+fn parse(args: &[String]) -> Result<(SimConfig, ServerOptions, usize), String> {
     let mut config = SimConfig::default();
+    let mut servers = 0;
     let mut options = ServerOptions::default();
     let mut it = args.iter();
     while let Some(flag) = it.next() {
@@ -34,15 +54,20 @@ fn parse(args: &[String]) -> Result<(SimConfig, ServerOptions), String> {
             }
             "--seed" => config.seed = value.parse().map_err(|_| format!("bad seed '{value}'"))?,
             "--prefix" => config.api_prefix = value.clone(),
+            "--rate-limit" => {
+                let (capacity, refill) = parse_rate_limit(value)?;
+                config = config.with_rate_limit(capacity, refill);
+            }
+            "--servers" => servers = value.parse().map_err(|_| format!("bad server count '{value}'"))?,
             other => return Err(format!("unknown option '{other}'")),
         }
     }
-    Ok((config, options))
+    Ok((config, options, servers))
 }
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let (config, options) = match parse(&args) {
+    let (config, options, servers) = match parse(&args) {
         Ok(c) => c,
         Err(msg) => {
             if !msg.is_empty() {
@@ -59,6 +84,9 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if servers > 0 {
+        server.with_simulator(|sim| sim.insert_servers(servers));
+    }
     let mut out = std::io::stdout();
     let _ = writeln!(out, "listening on {}", server.base_url());
     let _ = out.flush();
