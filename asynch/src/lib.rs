@@ -1,1 +1,68 @@
-//! (filled in this session)
+//! An async client of the [Hetzner Cloud API](https://docs.hetzner.cloud/), on reqwest
+//! (rustls) and tokio.
+//!
+//! It is a thin driver of the sans-IO [`hcloud_core`]: every call runs the core's
+//! [`Retrying`](hcloud_core::Retrying) machine, every list its
+//! [`Paginator`](hcloud_core::Paginator), every wait its
+//! [`ActionWaiter`](hcloud_core::ActionWaiter) or [`PollUntil`](hcloud_core::PollUntil). This
+//! crate only performs the HTTP exchanges and the sleeps, in [`Client::run`].
+//!
+//! The [`Client`] is cheap to clone, `Send + Sync`, and every future it returns is `Send`,
+//! so it can be shared by many tasks.
+//!
+//! ```no_run
+//! use futures_util::StreamExt;
+//! use hcloud_async::{Client, CreateServer, ListServers, ServerStatus};
+//!
+//! # async fn demo() -> hcloud_async::Result<()> {
+//! let client = Client::from_env()?; // HCLOUD_TOKEN, optional HCLOUD_ENDPOINT
+//!
+//! let created = client
+//!     .servers()
+//!     .create(CreateServer {
+//!         location: Some("fsn1".into()),
+//!         ..CreateServer::new("web-1", "cpx22", "ubuntu-24.04")
+//!     })
+//!     .await?;
+//! client.actions().wait_for(created.all_actions().cloned()).await?;
+//! let server = client.server(created.server.id).wait_until_status_is(ServerStatus::Running).await?;
+//! println!("{} is {}", server.name, server.status);
+//!
+//! let mut servers = client.servers().get_all(ListServers::all());
+//! while let Some(server) = servers.next().await {
+//!     let server = server?;
+//!     println!("{} {}", server.id, server.name);
+//! }
+//!
+//! match client.servers().get(hcloud_async::ServerId(1)).await {
+//!     Err(e) if e.is_not_found() => println!("no such server"),
+//!     other => println!("{other:?}"),
+//! }
+//! # Ok(())
+//! # }
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod actions;
+mod client;
+mod error;
+mod servers;
+pub mod transport;
+
+pub use actions::{ActionHandle, Actions};
+pub use client::{Client, ClientBuilder};
+pub use error::{Error, Result};
+pub use servers::{ServerHandle, ServerStream, Servers};
+pub use transport::{ReqwestTransport, Transport, TransportError};
+
+pub use hcloud_core;
+pub use hcloud_core::servers::{
+    CreatePublicNet, CreateServer, CreatedServer, ListServers, RescueEnabled, RescueType, Sort,
+    SortDirection, SortField,
+};
+pub use hcloud_core::{
+    Action, ActionId, ActionStatus, ApiError, Config, ErrorCode, PageCursor, RateLimit, RetryPolicy,
+    RootPassword, Server, ServerId, ServerStatus, SshKeyId, TransportFailure, TransportFailureKind,
+    WaitPolicy,
+};

@@ -3,8 +3,8 @@
 
 use hcloud_core::actions::{GetAction, ListActionsByIds};
 use hcloud_core::servers::{
-    CreateServer, DeleteServer, DisableBackup, DisableRescue, EnableBackup, EnableRescue, GetServer, ListServers,
-    UpdateServer,
+    CreateServer, DeleteServer, DisableBackup, DisableRescue, EnableBackup, EnableRescue, GetServer,
+    ListServers, UpdateServer,
 };
 use hcloud_core::{ActionId, HttpResponse, Operation, RateLimit, ServerId};
 use proptest::prelude::*;

@@ -20,8 +20,10 @@ fn problems(schema: &Value, instance: &Value) -> Vec<String> {
 /// Finds the operation a request is for, by method and path template.
 fn operation_id(method: &str, path: &str) -> &'static str {
     let path = path.split('?').next().unwrap().trim_start_matches("/v1");
-    let template: Vec<&str> =
-        path.split('/').map(|segment| if segment.parse::<u64>().is_ok() { "{id}" } else { segment }).collect();
+    let template: Vec<&str> = path
+        .split('/')
+        .map(|segment| if segment.parse::<u64>().is_ok() { "{id}" } else { segment })
+        .collect();
     let template = template.join("/");
     let ops = hcloud_testkit::spec::subset()["operations"].as_object().unwrap();
     for (id, op) in ops {
@@ -35,7 +37,11 @@ fn operation_id(method: &str, path: &str) -> &'static str {
 struct BodyCapture(Vec<(String, String, Vec<u8>)>);
 
 impl Runner for BodyCapture {
-    fn run<O: Operation + std::fmt::Debug>(&mut self, case: &hcloud_testkit::Case, op: &O) -> Result<O::Output, hcloud_core::Error> {
+    fn run<O: Operation + std::fmt::Debug>(
+        &mut self,
+        case: &hcloud_testkit::Case,
+        op: &O,
+    ) -> Result<O::Output, hcloud_core::Error> {
         let request = op.to_request(&config())?;
         self.0.push((request.method().to_string(), request.uri().path().to_owned(), request.body().clone()));
         CoreRunner.run(case, op)
@@ -52,7 +58,9 @@ fn every_request_body_the_core_builds_validates_against_the_request_schema() {
     for (method, path, body) in capture.0 {
         let op = operation(operation_id(&method, &path));
         match &op["request_schema"] {
-            Value::Null => assert!(body.is_empty(), "{method} {path} sent a body its operation does not take"),
+            Value::Null => {
+                assert!(body.is_empty(), "{method} {path} sent a body its operation does not take")
+            }
             schema => {
                 let instance: Value = serde_json::from_slice(&body).expect("bodies are JSON");
                 let found = problems(schema, &instance);
@@ -84,7 +92,11 @@ fn a_schema_violation_is_detected() {
     // Guards the test above against a validator that accepts everything.
     let schema = &operation("create_server")["request_schema"];
     assert!(!problems(schema, &serde_json::json!({"name": "x"})).is_empty());
-    assert!(!problems(schema, &serde_json::json!({"name": "x", "server_type": "a", "image": "b", "volumes": ["z"]})).is_empty());
+    assert!(!problems(
+        schema,
+        &serde_json::json!({"name": "x", "server_type": "a", "image": "b", "volumes": ["z"]})
+    )
+    .is_empty());
 }
 
 #[test]
@@ -92,7 +104,10 @@ fn every_success_response_in_the_vectors_validates_against_the_response_schema()
     let mut checked = 0;
     for case in cases() {
         let Some(vector) = &case.vector else { continue };
-        if !(200..300).contains(&vector.response.status) || case.name.starts_with("decode_") || case.name.ends_with("_tolerant") {
+        if !(200..300).contains(&vector.response.status)
+            || case.name.starts_with("decode_")
+            || case.name.ends_with("_tolerant")
+        {
             continue;
         }
         let op = operation(operation_id(&vector.request.method, &vector.request.path));
@@ -112,19 +127,27 @@ fn response(op_id: &str, example: &Value) -> hcloud_core::HttpResponse {
 #[test]
 fn the_documents_examples_parse() {
     let mut parsed = 0;
-    for (op_id, example) in ["create_server", "enable_server_rescue", "disable_server_rescue", "enable_server_backup", "disable_server_backup"]
-        .iter()
-        .flat_map(|id| operation(id)["response_examples"].as_array().unwrap().iter().map(move |e| (*id, e)))
+    for (op_id, example) in [
+        "create_server",
+        "enable_server_rescue",
+        "disable_server_rescue",
+        "enable_server_backup",
+        "disable_server_backup",
+    ]
+    .iter()
+    .flat_map(|id| operation(id)["response_examples"].as_array().unwrap().iter().map(move |e| (*id, e)))
     {
         let resp = response(op_id, example);
         let id = ServerId(42);
         match op_id {
             "create_server" => {
-                let created: CreatedServer = CreateServer::new("my-server", "cpx22", "ubuntu-24.04").parse(resp).unwrap();
+                let created: CreatedServer =
+                    CreateServer::new("my-server", "cpx22", "ubuntu-24.04").parse(resp).unwrap();
                 assert_eq!(created.server.name, "my-server");
             }
             "enable_server_rescue" => {
-                let enabled: RescueEnabled = EnableRescue { id, rescue_type: None, ssh_keys: vec![] }.parse(resp).unwrap();
+                let enabled: RescueEnabled =
+                    EnableRescue { id, rescue_type: None, ssh_keys: vec![] }.parse(resp).unwrap();
                 assert!(enabled.root_password.is_some());
             }
             _ => {

@@ -1,0 +1,108 @@
+//! Every exchange vector through the async client over an in-memory transport: the same
+//! outcome as the core alone.
+
+use std::fmt::Debug;
+use std::sync::{Arc, Mutex};
+
+use hcloud_async::transport::BoxFuture;
+use hcloud_async::{Client, RetryPolicy, Transport, TransportError, TransportFailure};
+use hcloud_core::{HttpRequest, HttpResponse, Operation};
+use hcloud_testkit::vectors::{config, CoreRunner};
+use hcloud_testkit::{cases, Case, Runner, Vector};
+
+/// Answers the current vector's response after checking the request against it.
+#[derive(Clone, Default)]
+struct VectorTransport {
+    current: Arc<Mutex<Option<Vector>>>,
+    problems: Arc<Mutex<Vec<String>>>,
+    sent: Arc<Mutex<u32>>,
+}
+
+impl Transport for VectorTransport {
+    fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+        *self.sent.lock().unwrap() += 1;
+        let vector = self.current.lock().unwrap().clone();
+        let outcome = match vector {
+            Some(vector) => {
+                if let Err(problem) = vector.check_request(&request) {
+                    self.problems.lock().unwrap().push(format!("{}: {problem}", vector.name));
+                }
+                Ok(vector.response())
+            }
+            None => {
+                self.problems.lock().unwrap().push(format!("unexpected request {}", request.uri()));
+                Err(TransportError::new(TransportFailure::connect(), "no vector for this request"))
+            }
+        };
+        Box::pin(async move { outcome })
+    }
+}
+
+struct AsyncRunner {
+    runtime: tokio::runtime::Runtime,
+    client: Client,
+    transport: VectorTransport,
+}
+
+impl AsyncRunner {
+    fn new() -> Self {
+        let transport = VectorTransport::default();
+        let client = Client::builder(config())
+            .retry_policy(RetryPolicy::none())
+            .transport(transport.clone())
+            .build()
+            .unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        Self { runtime, client, transport }
+    }
+}
+
+impl Runner for AsyncRunner {
+    fn run<O: Operation + Debug>(&mut self, case: &Case, op: &O) -> Result<O::Output, hcloud_core::Error> {
+        *self.transport.current.lock().unwrap() = case.vector.clone();
+        let result = self.runtime.block_on(self.client.execute(op));
+        result.map_err(|e| e.into_core().expect("a vector case never fails with a configuration error"))
+    }
+}
+
+#[test]
+fn every_case_gives_the_same_outcome_as_the_core() {
+    let mut runner = AsyncRunner::new();
+    let all = cases();
+    let mut failures = Vec::new();
+    for case in &all {
+        let before = *runner.transport.sent.lock().unwrap();
+        let ours = case.run(&mut runner);
+        let sent = *runner.transport.sent.lock().unwrap() - before;
+        let core = case.run(&mut CoreRunner);
+        if ours != core {
+            failures.push(format!("{}: async {ours:?} != core {core:?}", case.name));
+        }
+        if let Err(problem) = case.check(&ours) {
+            failures.push(format!("{}: {problem}", case.name));
+        }
+        let expected_sends = u32::from(case.vector.is_some());
+        if sent != expected_sends {
+            failures.push(format!("{}: {sent} requests sent, expected {expected_sends}", case.name));
+        }
+    }
+    failures.extend(runner.transport.problems.lock().unwrap().iter().cloned());
+    assert!(all.len() > 40, "only {} cases", all.len());
+    assert!(failures.is_empty(), "{} problems:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn api_errors_keep_their_classification_through_the_client() {
+    let runner = AsyncRunner::new();
+    let case = cases().into_iter().find(|c| c.name == "error_not_found").unwrap();
+    *runner.transport.current.lock().unwrap() = case.vector.clone();
+    let error = runner
+        .runtime
+        .block_on(runner.client.servers().get(hcloud_async::ServerId(42)))
+        .expect_err("not found");
+    assert!(error.is_not_found());
+    assert!(!error.is_retryable());
+    assert_eq!(error.correlation_id(), Some("c0ffee00-1234"));
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
+    assert_eq!(error.code(), Some(&hcloud_async::ErrorCode::NotFound));
+}
