@@ -13,7 +13,8 @@ use hcloud_core::servers::{
     GetServer, ListServers, RescueEnabled, RescueType, UpdateServer,
 };
 use hcloud_core::{
-    Action, Page, PageCursor, Paginator, PollUntil, Server, ServerId, ServerStatus, SshKeyId, WaitPolicy,
+    Action, Page, PageCursor, Paged, Paginator, PollUntil, Server, ServerId, ServerStatus, SshKeyId,
+    WaitPolicy,
 };
 
 use crate::client::Client;
@@ -37,8 +38,11 @@ impl<'a> Servers<'a> {
     /// Errors (as items): input errors for `page` 0 or `per_page` outside 1..=50, API
     /// errors such as `unauthorized`, transport errors. The stream ends after its first
     /// error; resume it with [`Servers::get_all_from`] and [`ServerStream::cursor`].
+    ///
+    /// The filter's `page` and `per_page`, when set, choose the first page and the page size.
     pub fn get_all(&self, filter: ListServers) -> ServerStream {
-        self.get_all_from(filter, PageCursor::default())
+        let cursor = filter.start();
+        self.get_all_from(filter, cursor)
     }
 
     /// [`Servers::get_all`], starting at `cursor` (from [`ServerStream::cursor`] of an

@@ -21,6 +21,12 @@ pub trait Paged: Operation + Clone {
 
     /// Splits a page into its entries and its metadata.
     fn into_parts(output: Self::Output) -> (Vec<Self::Item>, ListMeta);
+
+    /// Where a walk of this query starts: the first page, 50 entries per page, unless the
+    /// query names its own.
+    fn start(&self) -> PageCursor {
+        PageCursor::default()
+    }
 }
 
 /// Where a walk stands: the next page to fetch, or none when the list is exhausted.
@@ -76,9 +82,11 @@ impl<Op: Paged + std::fmt::Debug> std::fmt::Debug for Paginator<Op> {
 }
 
 impl<Op: Paged> Paginator<Op> {
-    /// Walks `query` from the first page, 50 entries per page.
+    /// Walks `query` from where it starts ([`Paged::start`]: the first page, 50 entries
+    /// per page, unless the query names its own).
     pub fn new(query: Op, cfg: &Config, policy: RetryPolicy, seed: u64) -> Self {
-        Self::resume(query, cfg, policy, seed, PageCursor::default())
+        let cursor = query.start();
+        Self::resume(query, cfg, policy, seed, cursor)
     }
 
     /// Walks `query` from `cursor`.

@@ -13,7 +13,7 @@ use crate::error::{Error, InputError};
 use crate::ids::{FirewallId, NetworkId, PlacementGroupId, PrimaryIpId, ServerId, SshKeyId, VolumeId};
 use crate::meta::ListMeta;
 use crate::operation::Operation;
-use crate::paginate::Paged;
+use crate::paginate::{PageCursor, Paged};
 use crate::validate;
 use crate::wire::{self, HttpRequest, HttpResponse, Query};
 
@@ -169,6 +169,14 @@ impl Paged for ListServers {
 
     fn into_parts(page: ServerPage) -> (Vec<Server>, ListMeta) {
         (page.servers, page.meta)
+    }
+
+    fn start(&self) -> PageCursor {
+        let default = PageCursor::default();
+        PageCursor {
+            next_page: Some(self.page.unwrap_or(1)),
+            per_page: self.per_page.unwrap_or(default.per_page),
+        }
     }
 }
 

@@ -1,0 +1,370 @@
+//! The [`Client`], its [`ClientBuilder`], and the one loop that drives every core machine.
+
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use hcloud_core::{
+    ActionId, Config, Machine, Operation, RateLimit, RetryPolicy, Retrying, ServerId, Step, Timestamp,
+    WaitPolicy,
+};
+
+use crate::actions::{ActionHandle, Actions};
+use crate::error::{Error, Result};
+use crate::servers::{ServerHandle, Servers};
+use crate::transport::{Transport, TransportError, UreqTransport, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+
+/// A blocking Hetzner Cloud API client.
+///
+/// Cheap to clone (the state is shared) and usable from many threads at once. Every call is
+/// run through the core's [`Retrying`] machine with the client's [`RetryPolicy`]; lists,
+/// and waits run the core's [`Paginator`](hcloud_core::Paginator),
+/// [`ActionWaiter`](hcloud_core::ActionWaiter) and [`PollUntil`](hcloud_core::PollUntil).
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: Config,
+    transport: Box<dyn Transport>,
+    retry_policy: RetryPolicy,
+    action_wait_policy: WaitPolicy,
+    status_wait_policy: WaitPolicy,
+    epoch: Instant,
+    seed_base: u64,
+    seed_counter: AtomicU64,
+    rate_limit: Mutex<Option<RateLimit>>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("config", &self.inner.config)
+            .field("retry_policy", &self.inner.retry_policy)
+            .field("action_wait_policy", &self.inner.action_wait_policy)
+            .field("status_wait_policy", &self.inner.status_wait_policy)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A client with the default transport (ureq with rustls, 10 s connect timeout, 60 s
+    /// per exchange), the default retry policy and the default wait policies.
+    pub fn new(config: Config) -> Client {
+        Client::builder(config).build()
+    }
+
+    /// Starts configuring a client; the same as [`ClientBuilder::new`].
+    pub fn builder(config: Config) -> ClientBuilder {
+        ClientBuilder::new(config)
+    }
+
+    /// A client configured from the environment: the token from `HCLOUD_TOKEN` (required)
+    /// and the base URL from `HCLOUD_ENDPOINT` (optional, default
+    /// [`hcloud_core::DEFAULT_ENDPOINT`]).
+    ///
+    /// Errors: [`Error::Config`] when `HCLOUD_TOKEN` is unset or empty, and the core's input
+    /// error when the token or the endpoint is malformed.
+    pub fn from_env() -> Result<Client> {
+        Ok(Client::new(config_from(|name| std::env::var(name).ok())?))
+    }
+
+    /// The configuration in use.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// The rate-limit state the API reported with the most recent response that carried one.
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        *self.inner.rate_limit.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The retry policy every call runs under.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry_policy
+    }
+
+    /// The servers of the project.
+    pub fn servers(&self) -> Servers<'_> {
+        Servers::new(self)
+    }
+
+    /// One server, by id; nothing is fetched until a method is called.
+    pub fn server(&self, id: ServerId) -> ServerHandle<'_> {
+        ServerHandle::new(self, id)
+    }
+
+    /// Actions: reading them and waiting for them.
+    pub fn actions(&self) -> Actions<'_> {
+        Actions::new(self)
+    }
+
+    /// One action, by id; nothing is fetched until a method is called.
+    pub fn action(&self, id: ActionId) -> ActionHandle<'_> {
+        ActionHandle::new(self, id)
+    }
+
+    /// Runs one operation with retries: the core's [`Retrying`] machine with the client's
+    /// retry policy, driven by [`Client::run`].
+    ///
+    /// Errors: whatever the operation's response or the transport produced, after retries.
+    pub fn execute<O: Operation>(&self, op: O) -> Result<O::Output> {
+        self.run(Retrying::new(op, &self.inner.config, self.inner.retry_policy.clone(), self.next_seed()))
+    }
+
+    /// Drives any core machine to its end: performs its requests through the transport and
+    /// sleeps when it asks to. Pass `&mut machine` to keep it (a paginator, say) afterwards.
+    ///
+    /// Errors: the machine's error; a transport failure carries the concrete transport error
+    /// as its [`source`](std::error::Error::source).
+    pub fn run<M: Machine>(&self, mut machine: M) -> Result<M::Output> {
+        let mut last_transport_error: Option<TransportError> = None;
+        loop {
+            match machine.poll(self.now()) {
+                Step::Send(request) => match self.inner.transport.send(request) {
+                    Ok(response) => {
+                        self.observe(&response);
+                        last_transport_error = None;
+                        machine.handle_response(self.now(), response);
+                    }
+                    Err(error) => {
+                        let failure = error.failure;
+                        last_transport_error = Some(error);
+                        machine.handle_transport_error(self.now(), failure);
+                    }
+                },
+                Step::Sleep(duration) => std::thread::sleep(duration),
+                Step::Done(output) => return Ok(output),
+                Step::Failed(hcloud_core::Error::Transport(failure)) => {
+                    return Err(match last_transport_error.take() {
+                        Some(error) => Error::Transport { failure, source: error.source },
+                        None => Error::Core(hcloud_core::Error::Transport(failure)),
+                    })
+                }
+                Step::Failed(error) => return Err(Error::Core(error)),
+            }
+        }
+    }
+
+    fn now(&self) -> Timestamp {
+        Timestamp::from_elapsed(self.inner.epoch.elapsed())
+    }
+
+    fn observe(&self, response: &hcloud_core::HttpResponse) {
+        if let Some(limit) = RateLimit::from_headers(response.headers()) {
+            *self.inner.rate_limit.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(limit);
+        }
+    }
+
+    /// A fresh jitter seed: the client's base plus a counter, so concurrent calls do not back
+    /// off in lockstep while a fixed [`ClientBuilder::seed`] stays reproducible.
+    pub fn next_seed(&self) -> u64 {
+        let n = self.inner.seed_counter.fetch_add(1, Ordering::Relaxed);
+        self.inner.seed_base.wrapping_add(n.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+    }
+
+    /// The policy [`Actions::wait_for`] polls with.
+    pub fn action_wait_policy(&self) -> &WaitPolicy {
+        &self.inner.action_wait_policy
+    }
+
+    /// The policy `wait_until_status_is` polls servers and actions with.
+    pub fn status_wait_policy(&self) -> &WaitPolicy {
+        &self.inner.status_wait_policy
+    }
+}
+
+/// Reads `HCLOUD_TOKEN` and `HCLOUD_ENDPOINT` through `lookup`.
+fn config_from(lookup: impl Fn(&str) -> Option<String>) -> Result<Config> {
+    let token = lookup("HCLOUD_TOKEN").filter(|t| !t.is_empty()).ok_or_else(|| {
+        Error::Config(
+            "the environment variable HCLOUD_TOKEN is not set; set it to an API token of your project"
+                .to_owned(),
+        )
+    })?;
+    let config = Config::new(token)?;
+    match lookup("HCLOUD_ENDPOINT").filter(|e| !e.is_empty()) {
+        Some(endpoint) => Ok(config.with_endpoint(endpoint)?),
+        None => Ok(config),
+    }
+}
+
+/// Configures a [`Client`]; start with [`Client::builder`].
+pub struct ClientBuilder {
+    config: Config,
+    connect_timeout: Duration,
+    timeout: Duration,
+    retry_policy: RetryPolicy,
+    action_wait_policy: WaitPolicy,
+    status_wait_policy: WaitPolicy,
+    seed: Option<u64>,
+    transport: Option<Box<dyn Transport>>,
+}
+
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("config", &self.config)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("retry_policy", &self.retry_policy)
+            .field("action_wait_policy", &self.action_wait_policy)
+            .field("status_wait_policy", &self.status_wait_policy)
+            .field("seed", &self.seed)
+            .field("custom_transport", &self.transport.is_some())
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    /// Defaults: connect timeout 10 s, timeout 60 s, [`RetryPolicy::default`],
+    /// [`WaitPolicy::for_actions`] for action waits, [`WaitPolicy::default`] (20 polls, 1 s
+    /// apart) for status waits, a random seed, and the ureq transport.
+    pub fn new(config: Config) -> Self {
+        Self {
+            config,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: DEFAULT_TIMEOUT,
+            retry_policy: RetryPolicy::default(),
+            action_wait_policy: WaitPolicy::for_actions(),
+            status_wait_policy: WaitPolicy::default(),
+            seed: None,
+            transport: None,
+        }
+    }
+
+    /// Time allowed to connect (DNS, TCP, TLS) with the default transport; 10 s by default.
+    /// Ignored when [`transport`](Self::transport) or [`agent`](Self::agent) is given.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Time allowed for one whole exchange with the default transport; 60 s by default.
+    /// Ignored when [`transport`](Self::transport) or [`agent`](Self::agent) is given.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// How calls are retried; [`RetryPolicy::default`] unless set.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry_policy = policy;
+        self
+    }
+
+    /// How [`Actions::wait_for`] polls; [`WaitPolicy::for_actions`] unless set.
+    pub fn action_wait_policy(mut self, policy: WaitPolicy) -> Self {
+        self.action_wait_policy = policy;
+        self
+    }
+
+    /// How `wait_until_status_is` polls servers and actions; [`WaitPolicy::default`] (20
+    /// polls, 1 s apart) unless set.
+    pub fn status_wait_policy(mut self, policy: WaitPolicy) -> Self {
+        self.status_wait_policy = policy;
+        self
+    }
+
+    /// Fixes the base of the backoff jitter seeds, making retry timings reproducible.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = Some(seed);
+        self
+    }
+
+    /// Sends every request through `transport` instead of the default ureq agent, such as
+    /// an in-memory transport in tests.
+    pub fn transport(mut self, transport: impl Transport) -> Self {
+        self.transport = Some(Box::new(transport));
+        self
+    }
+
+    /// Uses your own [`ureq::Agent`] (proxy, TLS roots, timeouts). Each request is still
+    /// configured to return 4xx/5xx as responses and not to follow redirects.
+    pub fn agent(self, agent: ureq::Agent) -> Self {
+        self.transport(UreqTransport::with_agent(agent))
+    }
+
+    /// Builds the client.
+    pub fn build(self) -> Client {
+        let transport = match self.transport {
+            Some(transport) => transport,
+            None => Box::new(UreqTransport::new(self.connect_timeout, self.timeout)),
+        };
+        let seed_base = self.seed.unwrap_or_else(random_seed);
+        Client {
+            inner: Arc::new(Inner {
+                config: self.config,
+                transport,
+                retry_policy: self.retry_policy,
+                action_wait_policy: self.action_wait_policy,
+                status_wait_policy: self.status_wait_policy,
+                epoch: Instant::now(),
+                seed_base,
+                seed_counter: AtomicU64::new(0),
+                rate_limit: Mutex::new(None),
+            }),
+        }
+    }
+}
+
+/// A per-client random seed from the standard library's randomly keyed hasher.
+fn random_seed() -> u64 {
+    let mut hasher = RandomState::new().build_hasher();
+    hasher.write_u64(0x6863_6c6f_7564);
+    hasher.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lookup<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned())
+    }
+
+    #[test]
+    fn from_env_names_the_missing_variable() {
+        let error = config_from(lookup(&[])).unwrap_err();
+        assert!(matches!(&error, Error::Config(message) if message.contains("HCLOUD_TOKEN")), "{error}");
+        let error = config_from(lookup(&[("HCLOUD_TOKEN", "")])).unwrap_err();
+        assert!(error.to_string().contains("HCLOUD_TOKEN"));
+    }
+
+    #[test]
+    fn from_env_reads_token_and_optional_endpoint() {
+        let config = config_from(lookup(&[("HCLOUD_TOKEN", "abc")])).unwrap();
+        assert_eq!(config.token().expose(), "abc");
+        assert_eq!(config.endpoint(), hcloud_core::DEFAULT_ENDPOINT);
+        let config =
+            config_from(lookup(&[("HCLOUD_TOKEN", "abc"), ("HCLOUD_ENDPOINT", "http://127.0.0.1:9/v1/")]))
+                .unwrap();
+        assert_eq!(config.endpoint(), "http://127.0.0.1:9/v1");
+        let error =
+            config_from(lookup(&[("HCLOUD_TOKEN", "abc"), ("HCLOUD_ENDPOINT", "ftp://x")])).unwrap_err();
+        assert!(error.is_invalid_input(), "{error:?}");
+        let error = config_from(lookup(&[("HCLOUD_TOKEN", "a b")])).unwrap_err();
+        assert!(error.is_invalid_input(), "{error:?}");
+    }
+
+    #[test]
+    fn seeds_are_deterministic_when_fixed_and_differ_per_call() {
+        let make = || Client::builder(Config::new("t").unwrap()).seed(7).build();
+        let (a, b) = (make(), make());
+        let first: Vec<u64> = (0..3).map(|_| a.next_seed()).collect();
+        let second: Vec<u64> = (0..3).map(|_| b.next_seed()).collect();
+        assert_eq!(first, second);
+        assert_ne!(first[0], first[1]);
+    }
+
+    #[test]
+    fn the_client_is_send_sync_and_clone() {
+        fn check<T: Send + Sync + Clone + 'static>() {}
+        check::<Client>();
+        fn owned_and_sendable<T: Send + 'static>() {}
+        owned_and_sendable::<crate::ServerIter>();
+    }
+}

@@ -1,0 +1,321 @@
+//! The transport: how one HTTP exchange is performed.
+//!
+//! The client hands every request the core builds to a [`Transport`] and gives the core
+//! whatever comes back. The default is [`UreqTransport`], a [`ureq::Agent`] with rustls; tests
+//! and unusual environments plug in their own with
+//! [`ClientBuilder::transport`](crate::ClientBuilder::transport).
+
+use std::io;
+use std::time::Duration;
+
+use hcloud_core::{HttpRequest, HttpResponse, TransportFailure, TransportFailureKind};
+
+/// The largest response body the default transport reads: 64 MiB.
+pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+
+/// The default time allowed to establish a connection (DNS, TCP and TLS): 10 s.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The default time allowed for one whole exchange, body included: 60 s.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Performs one HTTP exchange.
+///
+/// An implementation sends the request exactly as given (method, URL, every header including
+/// repeated ones, every body byte) and returns the whole response, whatever its status: a
+/// `404` or `500` is a response, not an error. Only a failure to complete the exchange is a
+/// [`TransportError`], classified so the core can decide whether resending is safe.
+///
+/// Any `Fn(HttpRequest) -> Result<HttpResponse, TransportError>` closure is a transport,
+/// which makes in-memory transports for tests one-liners.
+pub trait Transport: Send + Sync + 'static {
+    /// Sends `request` and returns the complete response.
+    fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError>;
+}
+
+impl<F> Transport for F
+where
+    F: Fn(HttpRequest) -> Result<HttpResponse, TransportError> + Send + Sync + 'static,
+{
+    fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        self(request)
+    }
+}
+
+/// A failed exchange: how the core should see it, and the concrete error behind it.
+#[derive(Debug, thiserror::Error)]
+#[error("{failure}")]
+pub struct TransportError {
+    /// The failure's kind and whether the request may have been sent.
+    pub failure: TransportFailure,
+    /// The concrete error, such as a [`ureq::Error`] or an [`std::io::Error`].
+    #[source]
+    pub source: Box<dyn std::error::Error + Send + Sync>,
+}
+
+impl TransportError {
+    /// A failure described by `failure`, caused by `source`.
+    pub fn new(
+        failure: TransportFailure,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        Self { failure, source: source.into() }
+    }
+
+    /// No connection could be made, so nothing was sent.
+    pub fn connect(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self::new(TransportFailure::connect(), source)
+    }
+
+    /// The exchange timed out after the request may have been sent.
+    pub fn timeout(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self::new(TransportFailure::timeout(), source)
+    }
+
+    /// Some other failure after the request may have been sent.
+    pub fn other(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self::new(TransportFailure::other(), source)
+    }
+}
+
+/// The default transport: a [`ureq::Agent`] using rustls.
+///
+/// Whatever agent it wraps, each request is configured so that 4xx and 5xx answers come back
+/// as responses and redirects are not followed, so the core sees exactly what the server
+/// said. Response bodies are read whole, up to [`MAX_BODY_BYTES`].
+#[derive(Clone, Debug)]
+pub struct UreqTransport {
+    agent: ureq::Agent,
+}
+
+impl UreqTransport {
+    /// A transport with a fresh agent using these timeouts (see [`default_agent`]).
+    pub fn new(connect_timeout: Duration, timeout: Duration) -> Self {
+        Self { agent: default_agent(connect_timeout, timeout) }
+    }
+
+    /// A transport over an agent you configured yourself (proxy, TLS roots, timeouts).
+    pub fn with_agent(agent: ureq::Agent) -> Self {
+        Self { agent }
+    }
+
+    /// The agent in use.
+    pub fn agent(&self) -> &ureq::Agent {
+        &self.agent
+    }
+}
+
+impl Default for UreqTransport {
+    /// [`DEFAULT_CONNECT_TIMEOUT`] and [`DEFAULT_TIMEOUT`].
+    fn default() -> Self {
+        Self::new(DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT)
+    }
+}
+
+/// The agent the client builds by default: rustls, the given connect timeout and whole-call
+/// timeout, no redirects, 4xx/5xx as responses.
+pub fn default_agent(connect_timeout: Duration, timeout: Duration) -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .timeout_connect(Some(connect_timeout))
+        .timeout_global(Some(timeout))
+        .build()
+        .new_agent()
+}
+
+impl Transport for UreqTransport {
+    fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let response = match into_ureq_request(request) {
+            OutgoingRequest::Empty(request) => self.agent.run(configure(&self.agent, request)),
+            OutgoingRequest::WithBody(request) => self.agent.run(configure(&self.agent, request)),
+        }
+        .map_err(|error| TransportError::new(classify(&error), error))?;
+        from_ureq_response(response).map_err(|error| {
+            // The response head arrived, so the server has seen the request.
+            let failure = match classify(&error).kind {
+                TransportFailureKind::Timeout => TransportFailure::timeout(),
+                _ => TransportFailure::other(),
+            };
+            TransportError::new(failure, error)
+        })
+    }
+}
+
+/// Per-request settings that keep the exchange transparent whatever agent is used.
+fn configure<S: ureq::AsSendBody>(agent: &ureq::Agent, request: http::Request<S>) -> http::Request<S> {
+    agent.configure_request(request).http_status_as_error(false).max_redirects(0).build()
+}
+
+/// A core request in the shape ureq needs; from [`into_ureq_request`].
+#[derive(Debug)]
+pub enum OutgoingRequest {
+    /// No body bytes: sent without a body (no `Content-Length: 0` on a GET), except that
+    /// ureq announces `Content-Length: 0` for POST, PUT and PATCH.
+    Empty(http::Request<()>),
+    /// The body bytes, sent as they are with their length.
+    WithBody(http::Request<Vec<u8>>),
+}
+
+/// Converts a core request for ureq: method, URL, every header and every body byte unchanged.
+pub fn into_ureq_request(request: HttpRequest) -> OutgoingRequest {
+    let (parts, body) = request.into_parts();
+    if body.is_empty() && !needs_body(&parts.method) {
+        OutgoingRequest::Empty(http::Request::from_parts(parts, ()))
+    } else {
+        OutgoingRequest::WithBody(http::Request::from_parts(parts, body))
+    }
+}
+
+fn needs_body(method: &http::Method) -> bool {
+    method == http::Method::POST || method == http::Method::PUT || method == http::Method::PATCH
+}
+
+/// Converts ureq's response for the core: status, every header (repeated ones included) and
+/// the whole body, up to [`MAX_BODY_BYTES`].
+pub fn from_ureq_response(response: http::Response<ureq::Body>) -> Result<HttpResponse, ureq::Error> {
+    let (parts, body) = response.into_parts();
+    let bytes = body.into_with_config().limit(MAX_BODY_BYTES as u64).read_to_vec()?;
+    Ok(http::Response::from_parts(parts, bytes))
+}
+
+/// How the core should see a ureq error: connection, DNS and TLS failures are `Connect` (not
+/// sent), connect and resolve timeouts too; other timeouts are `Timeout` (maybe sent); a
+/// request ureq could not even form is `Other` (not sent); anything else is `Other` (maybe
+/// sent).
+pub fn classify(error: &ureq::Error) -> TransportFailure {
+    use ureq::Error as E;
+    use ureq::Timeout as T;
+    let nothing_sent = TransportFailure { kind: TransportFailureKind::Other, maybe_sent: false };
+    match error {
+        E::Timeout(T::Connect | T::Resolve) => TransportFailure::connect(),
+        E::Timeout(_) => TransportFailure::timeout(),
+        E::HostNotFound | E::ConnectionFailed | E::Tls(_) | E::Rustls(_) | E::Pem(_) => {
+            TransportFailure::connect()
+        }
+        E::Io(io) => classify_io(io),
+        // The request could not even be formed: nothing left the process, and resending the
+        // same request would fail the same way.
+        E::Http(_) | E::BadUri(_) | E::InvalidProxyUrl | E::RequireHttpsOnly(_) => nothing_sent,
+        _ => TransportFailure::other(),
+    }
+}
+
+fn classify_io(error: &io::Error) -> TransportFailure {
+    use io::ErrorKind as K;
+    match error.kind() {
+        K::ConnectionRefused
+        | K::AddrNotAvailable
+        | K::AddrInUse
+        | K::HostUnreachable
+        | K::NetworkUnreachable
+        | K::NetworkDown
+        | K::NotConnected => TransportFailure::connect(),
+        K::TimedOut | K::WouldBlock => TransportFailure::timeout(),
+        _ => TransportFailure::other(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(method: &str, body: &[u8]) -> HttpRequest {
+        http::Request::builder()
+            .method(method)
+            .uri("https://api.hetzner.cloud/v1/servers?name=a%20b&status=running&status=off")
+            .header("authorization", "Bearer t")
+            .header("x-repeated", "one")
+            .header("x-repeated", "two")
+            .header("user-agent", "hcloud-rust/0.1.0")
+            .body(body.to_vec())
+            .unwrap()
+    }
+
+    fn header_pairs(headers: &http::HeaderMap) -> Vec<(String, Vec<u8>)> {
+        headers.iter().map(|(k, v)| (k.as_str().to_owned(), v.as_bytes().to_vec())).collect()
+    }
+
+    #[test]
+    fn requests_with_a_body_keep_method_uri_headers_and_every_byte() {
+        let bytes: Vec<u8> = (0..=255u8).chain(b"{\"name\":\"x\"}".iter().copied()).collect();
+        let original = request("POST", &bytes);
+        let want_headers = header_pairs(original.headers());
+        match into_ureq_request(original) {
+            OutgoingRequest::WithBody(converted) => {
+                assert_eq!(converted.method(), http::Method::POST);
+                assert_eq!(
+                    converted.uri(),
+                    "https://api.hetzner.cloud/v1/servers?name=a%20b&status=running&status=off"
+                );
+                assert_eq!(header_pairs(converted.headers()), want_headers);
+                assert_eq!(converted.body(), &bytes);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn empty_bodies_are_sent_as_no_body_except_where_the_method_needs_one() {
+        for method in ["GET", "DELETE"] {
+            let original = request(method, b"");
+            let want_headers = header_pairs(original.headers());
+            match into_ureq_request(original) {
+                OutgoingRequest::Empty(converted) => {
+                    assert_eq!(converted.method().as_str(), method);
+                    assert_eq!(header_pairs(converted.headers()), want_headers);
+                }
+                other => panic!("{method}: {other:?}"),
+            }
+        }
+        for method in ["POST", "PUT"] {
+            match into_ureq_request(request(method, b"")) {
+                OutgoingRequest::WithBody(converted) => assert!(converted.body().is_empty()),
+                other => panic!("{method}: {other:?}"),
+            }
+        }
+        // A body on a GET is still passed on byte for byte.
+        match into_ureq_request(request("GET", b"x")) {
+            OutgoingRequest::WithBody(converted) => assert_eq!(converted.body(), b"x"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn responses_keep_status_every_header_and_every_byte() {
+        let bytes: Vec<u8> = (0..=255u8).rev().collect();
+        let response = http::Response::builder()
+            .status(418)
+            .header("ratelimit-limit", "3600")
+            .header("set-cookie", "a=1")
+            .header("set-cookie", "b=2")
+            .header("x-correlation-id", "abc")
+            .body(ureq::Body::builder().data(bytes.clone()))
+            .unwrap();
+        let want_headers = header_pairs(response.headers());
+        let converted = from_ureq_response(response).unwrap();
+        assert_eq!(converted.status(), 418);
+        assert_eq!(header_pairs(converted.headers()), want_headers);
+        assert_eq!(converted.headers().get_all("set-cookie").iter().count(), 2);
+        assert_eq!(converted.body(), &bytes);
+    }
+
+    #[test]
+    fn ureq_errors_map_to_the_failure_kinds_the_core_expects() {
+        let refused = ureq::Error::Io(io::Error::new(io::ErrorKind::ConnectionRefused, "refused"));
+        assert_eq!(classify(&refused), TransportFailure::connect());
+        assert_eq!(classify(&ureq::Error::HostNotFound), TransportFailure::connect());
+        assert_eq!(classify(&ureq::Error::Tls("bad certificate")), TransportFailure::connect());
+        assert_eq!(classify(&ureq::Error::Timeout(ureq::Timeout::Connect)), TransportFailure::connect());
+        assert_eq!(classify(&ureq::Error::Timeout(ureq::Timeout::Resolve)), TransportFailure::connect());
+        for timeout in [ureq::Timeout::Global, ureq::Timeout::RecvResponse, ureq::Timeout::RecvBody] {
+            assert_eq!(classify(&ureq::Error::Timeout(timeout)), TransportFailure::timeout());
+        }
+        let reset = ureq::Error::Io(io::Error::new(io::ErrorKind::ConnectionReset, "reset"));
+        assert_eq!(classify(&reset), TransportFailure::other());
+        let eof = ureq::Error::Io(io::Error::new(io::ErrorKind::UnexpectedEof, "eof"));
+        assert_eq!(classify(&eof), TransportFailure::other());
+        let bad = classify(&ureq::Error::BadUri("nope".into()));
+        assert_eq!((bad.kind, bad.maybe_sent), (TransportFailureKind::Other, false));
+    }
+}
