@@ -13,3 +13,9 @@ pub mod transcript;
 pub mod vectors;
 
 pub use vectors::{cases, Case, Expect, Outcome, Runner, Vector};
+
+/// The README's code blocks, compiled (and, unless marked `no_run`, run) as doctests so the
+/// README cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeSnippets;
