@@ -10,6 +10,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use hcloud_core::TransportError;
 use hcloud_core::{HttpRequest, HttpResponse, TransportFailure, TransportFailureKind};
 
 /// The boxed, `Send` future a [`Transport`] returns.
@@ -45,42 +46,6 @@ impl<T: Transport + ?Sized> Transport for Arc<T> {
 impl<T: Transport + ?Sized> Transport for Box<T> {
     fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
         (**self).send(request)
-    }
-}
-
-/// A failed exchange: the failure as the core needs to know it, and the concrete error.
-#[derive(Debug, thiserror::Error)]
-#[error("{failure}")]
-pub struct TransportError {
-    /// Its kind and whether the request may have been sent.
-    pub failure: TransportFailure,
-    /// The concrete error of the HTTP client.
-    #[source]
-    pub source: Box<dyn std::error::Error + Send + Sync>,
-}
-
-impl TransportError {
-    /// A failure described by `failure`, caused by `source`.
-    pub fn new(
-        failure: TransportFailure,
-        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
-    ) -> Self {
-        Self { failure, source: source.into() }
-    }
-
-    /// No connection could be made, so nothing was sent.
-    pub fn connect(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
-        Self::new(TransportFailure::connect(), source)
-    }
-
-    /// The exchange timed out after the request may have been sent.
-    pub fn timeout(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
-        Self::new(TransportFailure::timeout(), source)
-    }
-
-    /// Some other failure after the request may have been sent.
-    pub fn other(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
-        Self::new(TransportFailure::other(), source)
     }
 }
 

@@ -8,6 +8,7 @@
 use std::io;
 use std::time::Duration;
 
+pub use hcloud_core::TransportError;
 use hcloud_core::{HttpRequest, HttpResponse, TransportFailure, TransportFailureKind};
 
 /// The largest response body the default transport reads: 64 MiB.
@@ -39,42 +40,6 @@ where
 {
     fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         self(request)
-    }
-}
-
-/// A failed exchange: how the core should see it, and the concrete error behind it.
-#[derive(Debug, thiserror::Error)]
-#[error("{failure}")]
-pub struct TransportError {
-    /// The failure's kind and whether the request may have been sent.
-    pub failure: TransportFailure,
-    /// The concrete error, such as a [`ureq::Error`] or an [`std::io::Error`].
-    #[source]
-    pub source: Box<dyn std::error::Error + Send + Sync>,
-}
-
-impl TransportError {
-    /// A failure described by `failure`, caused by `source`.
-    pub fn new(
-        failure: TransportFailure,
-        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
-    ) -> Self {
-        Self { failure, source: source.into() }
-    }
-
-    /// No connection could be made, so nothing was sent.
-    pub fn connect(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
-        Self::new(TransportFailure::connect(), source)
-    }
-
-    /// The exchange timed out after the request may have been sent.
-    pub fn timeout(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
-        Self::new(TransportFailure::timeout(), source)
-    }
-
-    /// Some other failure after the request may have been sent.
-    pub fn other(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
-        Self::new(TransportFailure::other(), source)
     }
 }
 

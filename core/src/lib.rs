@@ -29,6 +29,7 @@
 
 pub mod actions;
 pub mod catalog;
+pub mod client_error;
 pub mod config;
 pub mod error;
 pub mod ids;
@@ -44,6 +45,7 @@ pub mod wait;
 pub mod wire;
 
 pub use actions::{Action, ActionStatus};
+pub use client_error::{ClientError, TransportError};
 pub use config::{Config, Token, DEFAULT_ENDPOINT};
 pub use error::{
     ApiError, DecodeError, Error, ErrorCode, ErrorDetails, InputError, TransportFailure,
