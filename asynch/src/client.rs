@@ -82,30 +82,7 @@ impl Client {
     /// Errors: [`Error::Config`] naming `HCLOUD_TOKEN` when it is missing or not Unicode;
     /// an invalid-input core error when the token or the endpoint is malformed.
     pub fn from_env() -> Result<Client> {
-        let token = match std::env::var("HCLOUD_TOKEN") {
-            Ok(token) => token,
-            Err(std::env::VarError::NotPresent) => {
-                return Err(Error::Config(
-                    "the environment variable HCLOUD_TOKEN is not set; set it to an API token".into(),
-                ))
-            }
-            Err(std::env::VarError::NotUnicode(_)) => {
-                return Err(Error::Config(
-                    "the environment variable HCLOUD_TOKEN is not valid Unicode".into(),
-                ))
-            }
-        };
-        let mut config = Config::new(token)?;
-        match std::env::var("HCLOUD_ENDPOINT") {
-            Ok(endpoint) if !endpoint.is_empty() => config = config.with_endpoint(endpoint)?,
-            Ok(_) | Err(std::env::VarError::NotPresent) => {}
-            Err(std::env::VarError::NotUnicode(_)) => {
-                return Err(Error::Config(
-                    "the environment variable HCLOUD_ENDPOINT is not valid Unicode".into(),
-                ))
-            }
-        }
-        Self::new(config)
+        Self::new(Config::from_variables(|name| std::env::var(name).ok())?)
     }
 
     /// The configuration (token, endpoint, user agent).

@@ -69,7 +69,7 @@ impl Client {
     /// Errors: [`Error::Config`] when `HCLOUD_TOKEN` is unset or empty, and the core's input
     /// error when the token or the endpoint is malformed.
     pub fn from_env() -> Result<Client> {
-        Ok(Client::new(config_from(|name| std::env::var(name).ok())?))
+        Ok(Client::new(Config::from_variables(|name| std::env::var(name).ok())?))
     }
 
     /// The configuration in use.
@@ -174,21 +174,6 @@ impl Client {
     /// The policy `wait_until_status_is` polls servers and actions with.
     pub fn status_wait_policy(&self) -> &WaitPolicy {
         &self.inner.status_wait_policy
-    }
-}
-
-/// Reads `HCLOUD_TOKEN` and `HCLOUD_ENDPOINT` through `lookup`.
-fn config_from(lookup: impl Fn(&str) -> Option<String>) -> Result<Config> {
-    let token = lookup("HCLOUD_TOKEN").filter(|t| !t.is_empty()).ok_or_else(|| {
-        Error::Config(
-            "the environment variable HCLOUD_TOKEN is not set; set it to an API token of your project"
-                .to_owned(),
-        )
-    })?;
-    let config = Config::new(token)?;
-    match lookup("HCLOUD_ENDPOINT").filter(|e| !e.is_empty()) {
-        Some(endpoint) => Ok(config.with_endpoint(endpoint)?),
-        None => Ok(config),
     }
 }
 
@@ -321,34 +306,6 @@ fn random_seed() -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn lookup<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
-        move |name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned())
-    }
-
-    #[test]
-    fn from_env_names_the_missing_variable() {
-        let error = config_from(lookup(&[])).unwrap_err();
-        assert!(matches!(&error, Error::Config(message) if message.contains("HCLOUD_TOKEN")), "{error}");
-        let error = config_from(lookup(&[("HCLOUD_TOKEN", "")])).unwrap_err();
-        assert!(error.to_string().contains("HCLOUD_TOKEN"));
-    }
-
-    #[test]
-    fn from_env_reads_token_and_optional_endpoint() {
-        let config = config_from(lookup(&[("HCLOUD_TOKEN", "abc")])).unwrap();
-        assert_eq!(config.token().expose(), "abc");
-        assert_eq!(config.endpoint(), hcloud_core::DEFAULT_ENDPOINT);
-        let config =
-            config_from(lookup(&[("HCLOUD_TOKEN", "abc"), ("HCLOUD_ENDPOINT", "http://127.0.0.1:9/v1/")]))
-                .unwrap();
-        assert_eq!(config.endpoint(), "http://127.0.0.1:9/v1");
-        let error =
-            config_from(lookup(&[("HCLOUD_TOKEN", "abc"), ("HCLOUD_ENDPOINT", "ftp://x")])).unwrap_err();
-        assert!(error.is_invalid_input(), "{error:?}");
-        let error = config_from(lookup(&[("HCLOUD_TOKEN", "a b")])).unwrap_err();
-        assert!(error.is_invalid_input(), "{error:?}");
-    }
 
     #[test]
     fn seeds_are_deterministic_when_fixed_and_differ_per_call() {

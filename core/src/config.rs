@@ -1,5 +1,6 @@
 //! Client configuration: token, endpoint, API version and user agent.
 
+use crate::client_error::ClientError;
 use crate::error::{Error, InputError};
 
 /// The production endpoint of the Hetzner Cloud API.
@@ -51,6 +52,26 @@ impl Config {
     /// A configuration for the production API with the given token.
     pub fn new(token: impl Into<String>) -> Result<Self, Error> {
         Ok(Self { token: Token::new(token)?, endpoint: DEFAULT_ENDPOINT.to_owned(), application: None })
+    }
+
+    /// A configuration from `HCLOUD_TOKEN` (required) and `HCLOUD_ENDPOINT` (optional), read
+    /// through `lookup` so the core itself never touches the environment; clients pass
+    /// `|name| std::env::var(name).ok()`.
+    ///
+    /// Errors: [`ClientError::Config`] naming `HCLOUD_TOKEN` when it is missing or empty; an
+    /// input error when the token or the endpoint is malformed.
+    pub fn from_variables(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ClientError> {
+        let token = lookup("HCLOUD_TOKEN").filter(|t| !t.is_empty()).ok_or_else(|| {
+            ClientError::Config(
+                "the environment variable HCLOUD_TOKEN is not set; set it to an API token of your project"
+                    .into(),
+            )
+        })?;
+        let config = Config::new(token)?;
+        match lookup("HCLOUD_ENDPOINT").filter(|e| !e.is_empty()) {
+            Some(endpoint) => Ok(config.with_endpoint(endpoint)?),
+            None => Ok(config),
+        }
     }
 
     /// Points the client at another base URL (a proxy, a simulator, a mock server).
@@ -156,6 +177,33 @@ mod tests {
         assert!(cfg.clone().with_api_version(1).is_ok());
         assert_eq!(field(cfg.clone().with_api_version(2)), "api_version");
         assert_eq!(field(cfg.with_api_version(0)), "api_version");
+    }
+
+    fn lookup<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned())
+    }
+
+    #[test]
+    fn variables_name_the_missing_token() {
+        let error = Config::from_variables(lookup(&[])).unwrap_err();
+        assert!(
+            matches!(&error, ClientError::Config(message) if message.contains("HCLOUD_TOKEN")),
+            "{error}"
+        );
+        let error = Config::from_variables(lookup(&[("HCLOUD_TOKEN", "")])).unwrap_err();
+        assert!(error.to_string().contains("HCLOUD_TOKEN"));
+    }
+
+    #[test]
+    fn variables_give_the_token_and_an_optional_endpoint() {
+        let config = Config::from_variables(lookup(&[("HCLOUD_TOKEN", "abc")])).unwrap();
+        assert_eq!(config.token().expose(), "abc");
+        assert_eq!(config.endpoint(), DEFAULT_ENDPOINT);
+        let vars = [("HCLOUD_TOKEN", "abc"), ("HCLOUD_ENDPOINT", "http://127.0.0.1:9/v1/")];
+        assert_eq!(Config::from_variables(lookup(&vars)).unwrap().endpoint(), "http://127.0.0.1:9/v1");
+        let bad_endpoint = [("HCLOUD_TOKEN", "abc"), ("HCLOUD_ENDPOINT", "ftp://x")];
+        assert!(Config::from_variables(lookup(&bad_endpoint)).unwrap_err().is_invalid_input());
+        assert!(Config::from_variables(lookup(&[("HCLOUD_TOKEN", "a b")])).unwrap_err().is_invalid_input());
     }
 
     #[test]
