@@ -97,26 +97,32 @@ pub(crate) fn decode<T: DeserializeOwned>(resp: &HttpResponse) -> Result<T, Erro
     decode_body(resp)
 }
 
-/// Decodes a body, and only on failure decodes again while tracking the path, so the common
-/// path pays nothing for good error messages.
+/// Decodes a body. Only on failure, and only with the `json-paths` feature, it decodes again
+/// while tracking the path, so the common path pays nothing for good error messages.
 pub(crate) fn decode_body<T: DeserializeOwned>(resp: &HttpResponse) -> Result<T, Error> {
-    match serde_json::from_slice(resp.body()) {
-        Ok(value) => Ok(value),
-        Err(plain) => {
-            let mut de = serde_json::Deserializer::from_slice(resp.body());
-            let (path, message) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
-                Err(tracked) => (tracked.path().to_string(), tracked.inner().to_string()),
-                Ok(_) => (".".to_owned(), plain.to_string()),
-            };
-            Err(DecodeError {
-                status: resp.status(),
-                path,
-                message,
-                body: resp.body().clone(),
-                correlation_id: correlation_id(resp.headers()),
-            }
-            .into())
+    serde_json::from_slice(resp.body()).map_err(|plain| {
+        #[cfg(feature = "json-paths")]
+        let (path, message) = locate::<T>(resp.body(), plain);
+        #[cfg(not(feature = "json-paths"))]
+        let (path, message) = (format!("line {} column {}", plain.line(), plain.column()), plain.to_string());
+        DecodeError {
+            status: resp.status(),
+            path,
+            message,
+            body: resp.body().clone(),
+            correlation_id: correlation_id(resp.headers()),
         }
+        .into()
+    })
+}
+
+/// Where decoding failed, as a JSON path, and why.
+#[cfg(feature = "json-paths")]
+fn locate<T: DeserializeOwned>(body: &[u8], plain: serde_json::Error) -> (String, String) {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Err(tracked) => (tracked.path().to_string(), tracked.inner().to_string()),
+        Ok(_) => (".".to_owned(), plain.to_string()),
     }
 }
 
