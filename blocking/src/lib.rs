@@ -42,6 +42,7 @@
 pub mod actions;
 pub mod client;
 pub mod error;
+mod resolver;
 pub mod servers;
 pub mod transport;
 

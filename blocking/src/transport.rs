@@ -9,6 +9,9 @@ use std::io;
 use std::time::Duration;
 
 pub use hcloud_core::TransportError;
+use ureq::unversioned::transport::DefaultConnector;
+
+use crate::resolver::{CachingResolver, ADDRESS_TTL};
 use hcloud_core::{HttpRequest, HttpResponse, TransportFailure, TransportFailureKind};
 
 /// The largest response body the default transport reads: 64 MiB.
@@ -80,13 +83,13 @@ impl Default for UreqTransport {
 /// The agent the client builds by default: rustls, the given connect timeout and whole-call
 /// timeout, no redirects, 4xx/5xx as responses.
 pub fn default_agent(connect_timeout: Duration, timeout: Duration) -> ureq::Agent {
-    ureq::Agent::config_builder()
+    let config = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
         .timeout_connect(Some(connect_timeout))
         .timeout_global(Some(timeout))
-        .build()
-        .new_agent()
+        .build();
+    ureq::Agent::with_parts(config, DefaultConnector::default(), CachingResolver::new(ADDRESS_TTL))
 }
 
 impl Transport for UreqTransport {

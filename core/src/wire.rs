@@ -100,11 +100,7 @@ pub(crate) fn decode<T: DeserializeOwned>(resp: &HttpResponse) -> Result<T, Erro
 /// Decodes a body. Only on failure, and only with the `json-paths` feature, it decodes again
 /// while tracking the path, so the common path pays nothing for good error messages.
 pub(crate) fn decode_body<T: DeserializeOwned>(resp: &HttpResponse) -> Result<T, Error> {
-    serde_json::from_slice(resp.body()).map_err(|plain| {
-        #[cfg(feature = "json-paths")]
-        let (path, message) = locate::<T>(resp.body(), plain);
-        #[cfg(not(feature = "json-paths"))]
-        let (path, message) = (format!("line {} column {}", plain.line(), plain.column()), plain.to_string());
+    let failed = |path: String, message: String| -> Error {
         DecodeError {
             status: resp.status(),
             path,
@@ -113,13 +109,24 @@ pub(crate) fn decode_body<T: DeserializeOwned>(resp: &HttpResponse) -> Result<T,
             correlation_id: correlation_id(resp.headers()),
         }
         .into()
+    };
+    // Checking UTF-8 once up front lets the parser skip it for every string: measurably
+    // faster on pages of servers, which are mostly strings.
+    let text = std::str::from_utf8(resp.body())
+        .map_err(|e| failed(".".to_owned(), format!("the body is not UTF-8: {e}")))?;
+    serde_json::from_str(text).map_err(|plain| {
+        #[cfg(feature = "json-paths")]
+        let (path, message) = locate::<T>(text, plain);
+        #[cfg(not(feature = "json-paths"))]
+        let (path, message) = (format!("line {} column {}", plain.line(), plain.column()), plain.to_string());
+        failed(path, message)
     })
 }
 
 /// Where decoding failed, as a JSON path, and why.
 #[cfg(feature = "json-paths")]
-fn locate<T: DeserializeOwned>(body: &[u8], plain: serde_json::Error) -> (String, String) {
-    let mut de = serde_json::Deserializer::from_slice(body);
+fn locate<T: DeserializeOwned>(body: &str, plain: serde_json::Error) -> (String, String) {
+    let mut de = serde_json::Deserializer::from_str(body);
     match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Err(tracked) => (tracked.path().to_string(), tracked.inner().to_string()),
         Ok(_) => (".".to_owned(), plain.to_string()),
