@@ -142,8 +142,12 @@ fn needs_body(method: &http::Method) -> bool {
 /// Converts ureq's response for the core: status, every header (repeated ones included) and
 /// the whole body, up to [`MAX_BODY_BYTES`].
 pub fn from_ureq_response(response: http::Response<ureq::Body>) -> Result<HttpResponse, ureq::Error> {
+    use std::io::Read;
     let (parts, body) = response.into_parts();
-    let bytes = body.into_with_config().limit(MAX_BODY_BYTES as u64).read_to_vec()?;
+    // Sized from Content-Length up front, so a page is not copied through growing buffers.
+    let expected = body.content_length().unwrap_or(0).min(MAX_BODY_BYTES as u64);
+    let mut bytes = Vec::with_capacity(usize::try_from(expected).unwrap_or(0));
+    body.into_with_config().limit(MAX_BODY_BYTES as u64).reader().read_to_end(&mut bytes)?;
     Ok(http::Response::from_parts(parts, bytes))
 }
 
