@@ -1,4 +1,4 @@
-//! End to end over real HTTP on 127.0.0.1 against the simulator: the seed's whole story,
+//! End to end over real HTTP on 127.0.0.1 against the simulator: the whole story of the tour,
 //! authentication, faults, and many tasks sharing one client.
 
 use std::collections::BTreeMap;
@@ -48,7 +48,7 @@ async fn the_whole_story_against_the_simulator() {
     let client = client_for(&sim, "sim-token");
     let started = Instant::now();
 
-    // Create, with everything the seed sets.
+    // Create, with every field the story sets.
     let created = client
         .servers()
         .create(CreateServer {

@@ -1,4 +1,4 @@
-//! The seed's whole story over real HTTP on 127.0.0.1, against the simulator.
+//! The whole story of the tour over real HTTP on 127.0.0.1, against the simulator.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

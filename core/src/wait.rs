@@ -1,5 +1,5 @@
 //! Waiting: for many actions at once ([`ActionWaiter`]), and for any resource to satisfy a
-//! predicate ([`PollUntil`], the seed's `wait_until_status_is`).
+//! predicate ([`PollUntil`], `wait_until_status_is`).
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -39,7 +39,8 @@ impl WaitPolicy {
         }
     }
 
-    /// The seed's status wait: `attempts` polls, `interval` apart, no deadline.
+    /// A status wait in the style of `hetznercloud` for Python: `attempts` polls, `interval`
+    /// apart, no deadline.
     pub fn attempts(attempts: u32, interval: Duration) -> Self {
         Self { interval, max_interval: interval, max_attempts: Some(attempts), timeout: None }
     }
@@ -57,7 +58,7 @@ impl WaitPolicy {
 }
 
 impl Default for WaitPolicy {
-    /// The seed's defaults: 20 polls, 1 s apart.
+    /// The defaults of `hetznercloud` for Python: 20 polls, 1 s apart.
     fn default() -> Self {
         Self::attempts(20, Duration::from_secs(1))
     }
@@ -425,7 +426,7 @@ where
 }
 
 impl PollUntil<GetServer, Box<dyn FnMut(&Server) -> Result<bool, Error> + Send>> {
-    /// The seed's `server.wait_until_status_is(status)`: polls the server until its status
+    /// `server.wait_until_status_is(status)`: polls the server until its status
     /// is `status`.
     pub fn server_status(
         id: ServerId,
@@ -442,7 +443,7 @@ impl PollUntil<GetServer, Box<dyn FnMut(&Server) -> Result<bool, Error> + Send>>
 }
 
 impl PollUntil<GetAction, Box<dyn FnMut(&Action) -> Result<bool, Error> + Send>> {
-    /// The seed's `action.wait_until_status_is(status)`: polls the action until its status
+    /// `action.wait_until_status_is(status)`: polls the action until its status
     /// is `status`. Fails fast when it finishes with another status.
     pub fn action_status(
         id: ActionId,
