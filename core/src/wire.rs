@@ -149,13 +149,15 @@ pub fn error_from(resp: &HttpResponse) -> Error {
         details: serde_json::Value,
     }
     let correlation_id = correlation_id(resp.headers());
-    match serde_json::from_slice::<Envelope>(resp.body()) {
-        Ok(Envelope { error }) => {
+    let envelope =
+        std::str::from_utf8(resp.body()).ok().and_then(|text| serde_json::from_str::<Envelope>(text).ok());
+    match envelope {
+        Some(Envelope { error }) => {
             let code = ErrorCode::from_wire(&error.code);
             let details = ErrorDetails::from_json(&code, error.details);
             ApiError { status: resp.status(), code, message: error.message, details, correlation_id }.into()
         }
-        Err(_) => {
+        None => {
             Error::UnexpectedResponse { status: resp.status(), excerpt: excerpt(resp.body()), correlation_id }
         }
     }

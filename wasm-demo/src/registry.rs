@@ -66,7 +66,8 @@ fn unknown(handle: u32) -> JsonObject {
 /// Renders an output, taking what came from a response out of its body.
 fn render(output: &Output, body: &[u8]) -> Vec<u8> {
     let member = |key: &str| -> Value {
-        let mut body: Value = serde_json::from_slice(body).unwrap_or_default();
+        let text = std::str::from_utf8(body).unwrap_or_default();
+        let mut body: Value = serde_json::from_str(text).unwrap_or_default();
         body.get_mut(key).map(Value::take).unwrap_or_default()
     };
     match output {

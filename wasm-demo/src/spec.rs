@@ -349,8 +349,11 @@ const COMMON: [&str; 5] = ["kind", "config", "retry", "wait", "seed"];
 /// otherwise. Input the core itself checks (names, page sizes, ids) is not checked here: it
 /// fails on the machine's first poll, as the core's typed input error.
 pub fn build(json: &[u8]) -> SpecResult<Built> {
+    // Parsed from `str`, the reader the core parses responses with, so the module carries
+    // one copy of each decoder rather than one per reader type.
+    let text = std::str::from_utf8(json).map_err(|e| spec_error(format!("the spec is not UTF-8: {e}")))?;
     let value: Value =
-        serde_json::from_slice(json).map_err(|e| spec_error(format!("the spec is not JSON: {e}")))?;
+        serde_json::from_str(text).map_err(|e| spec_error(format!("the spec is not JSON: {e}")))?;
     let spec = Fields::of(&value, "the spec")?;
     let kind = spec.required_string("kind")?;
     let own: &[&str] = match kind.as_str() {
@@ -414,9 +417,9 @@ pub fn build(json: &[u8]) -> SpecResult<Built> {
         }
         "wait_actions" => {
             // Read through the same decoder the core reads actions with from responses.
-            let actions = spec.get("actions").map(|v| serde_json::to_vec(v).unwrap_or_default());
+            let actions = spec.get("actions").map(|v| serde_json::to_string(v).unwrap_or_default());
             let actions: Vec<Action> = match actions {
-                Some(text) => serde_json::from_slice(&text).map_err(|e| {
+                Some(text) => serde_json::from_str(&text).map_err(|e| {
                     spec_error(format!("`actions` must be actions as the API returns them: {e}"))
                 })?,
                 None => return Err(spec_error("wait_actions needs the field `actions`".into())),
