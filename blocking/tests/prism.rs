@@ -19,10 +19,9 @@ use std::time::Duration;
 
 use hcloud_blocking::hcloud_core::actions::ListActionsByIds;
 use hcloud_blocking::hcloud_core::servers::{GetServer, ListServers, UpdateServer};
-use hcloud_blocking::hcloud_core::{FirewallId, NetworkId, PlacementGroupId, PrimaryIpId, VolumeId};
 use hcloud_blocking::{
-    ActionId, Client, Config, CreatePublicNet, CreateServer, Error, RescueType, RetryPolicy, ServerId,
-    ServerStatus, Sort, SortField, SshKeyId, Transport, UreqTransport,
+    ActionId, Client, Config, CreateServer, Error, RescueType, RetryPolicy, ServerId, ServerStatus, Sort,
+    SortField, SshKeyId, Transport, UreqTransport,
 };
 
 fn prism_client() -> Option<Client> {
@@ -78,28 +77,7 @@ fn the_story_conforms_to_the_official_spec() {
     assert_negative_example_id(client.server(ServerId(42)).get(), "server.volumes[0]", "get server (handle)");
 
     // Create server with the full body.
-    let full = CreateServer {
-        location: Some("nbg1".into()),
-        start_after_create: Some(true),
-        ssh_keys: vec!["my-ssh-key".into()],
-        user_data: Some("#cloud-config\nruncmd:\n- [touch, /root/cloud-init-worked]\n".into()),
-        labels: [("environment", "prod"), ("example.com/my", "label"), ("just-a-key", "")]
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .collect(),
-        networks: vec![NetworkId(456)],
-        firewalls: vec![FirewallId(38)],
-        volumes: vec![VolumeId(123)],
-        automount: Some(false),
-        placement_group: Some(PlacementGroupId(1)),
-        public_net: Some(CreatePublicNet {
-            enable_ipv4: Some(false),
-            enable_ipv6: Some(true),
-            ipv4: None,
-            ipv6: Some(PrimaryIpId(9)),
-        }),
-        ..CreateServer::new("my-server", "cpx22", "ubuntu-24.04")
-    };
+    let full = hcloud_testkit::vectors::full_create_server();
     let created = client.servers().create(full).expect("create server (full body)");
     assert!(created.server.id.get() > 0);
     assert!(!created.action.command.is_empty());

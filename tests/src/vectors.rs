@@ -334,24 +334,32 @@ impl Case {
     }
 }
 
-fn vector_status(case: &Case) -> u16 {
-    case.vector.as_ref().map_or(0, |v| v.response.status)
+/// Runs every case through `runner` and returns what went wrong: each case whose outcome
+/// differs from the core alone's or misses its expectation, and whatever `extra` reports
+/// about the runner after each case (such as how many requests it sent).
+pub fn replay<R: Runner>(
+    runner: &mut R,
+    mut extra: impl FnMut(&mut R, &Case) -> Option<String>,
+) -> Vec<String> {
+    let all = cases();
+    let mut problems = Vec::new();
+    for case in &all {
+        let ours = case.run(runner);
+        let core = case.run(&mut CoreRunner);
+        if ours != core {
+            problems.push(format!("{}: {ours:?} != core alone {core:?}", case.name));
+        }
+        if let Err(problem) = case.check(&ours) {
+            problems.push(format!("{}: {problem}", case.name));
+        }
+        problems.extend(extra(runner, case).map(|problem| format!("{}: {problem}", case.name)));
+    }
+    problems
 }
 
-fn case(name: &str, op: AnyOp, expect: Expect) -> Case {
-    let vector = (!matches!(expect, Expect::Input(_))).then(|| Vector::load(name));
-    Case { name: name.to_owned(), vector, expect, op }
-}
-
-fn server(id: u64) -> ServerId {
-    ServerId(id)
-}
-
-/// Every case: each vector file paired with its operation, plus input errors that never
-/// reach the network.
-pub fn cases() -> Vec<Case> {
-    use AnyOp::*;
-    let full = CreateServer {
+/// The create request with every field set, as in the `create_server_full` vector.
+pub fn full_create_server() -> CreateServer {
+    CreateServer {
         location: Some("nbg1".into()),
         start_after_create: Some(true),
         ssh_keys: vec!["my-ssh-key".into()],
@@ -372,7 +380,27 @@ pub fn cases() -> Vec<Case> {
             ipv6: Some(PrimaryIpId(9)),
         }),
         ..CreateServer::new("my-server", "cpx22", "ubuntu-24.04")
-    };
+    }
+}
+
+fn vector_status(case: &Case) -> u16 {
+    case.vector.as_ref().map_or(0, |v| v.response.status)
+}
+
+fn case(name: &str, op: AnyOp, expect: Expect) -> Case {
+    let vector = (!matches!(expect, Expect::Input(_))).then(|| Vector::load(name));
+    Case { name: name.to_owned(), vector, expect, op }
+}
+
+fn server(id: u64) -> ServerId {
+    ServerId(id)
+}
+
+/// Every case: each vector file paired with its operation, plus input errors that never
+/// reach the network.
+pub fn cases() -> Vec<Case> {
+    use AnyOp::*;
+    let full = full_create_server();
     let filtered = ListServers {
         name: Some("web-1".into()),
         label_selector: Some("env=prod,!tmp".into()),
