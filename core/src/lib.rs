@@ -58,5 +58,5 @@ pub use operation::Operation;
 pub use paginate::{Page, PageCursor, Paged, Paginator};
 pub use retry::{RetryPolicy, Retrying};
 pub use servers::{RootPassword, Server, ServerStatus};
-pub use wait::{ActionWaiter, PollUntil, WaitPolicy};
+pub use wait::{ActionStatusWait, ActionWaiter, PollUntil, ServerStatusWait, WaitPolicy};
 pub use wire::{HttpRequest, HttpResponse};

@@ -425,7 +425,13 @@ where
     }
 }
 
-impl PollUntil<GetServer, Box<dyn FnMut(&Server) -> Result<bool, Error> + Send>> {
+/// The machine [`PollUntil::server_status`] returns.
+pub type ServerStatusWait = PollUntil<GetServer, Box<dyn FnMut(&Server) -> Result<bool, Error> + Send>>;
+
+/// The machine [`PollUntil::action_status`] returns.
+pub type ActionStatusWait = PollUntil<GetAction, Box<dyn FnMut(&Action) -> Result<bool, Error> + Send>>;
+
+impl ServerStatusWait {
     /// `server.wait_until_status_is(status)`: polls the server until its status
     /// is `status`.
     pub fn server_status(
@@ -442,7 +448,7 @@ impl PollUntil<GetServer, Box<dyn FnMut(&Server) -> Result<bool, Error> + Send>>
     }
 }
 
-impl PollUntil<GetAction, Box<dyn FnMut(&Action) -> Result<bool, Error> + Send>> {
+impl ActionStatusWait {
     /// `action.wait_until_status_is(status)`: polls the action until its status
     /// is `status`. Fails fast when it finishes with another status.
     pub fn action_status(
