@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::model::{Action, ActionView, Meta};
 use crate::servers::{link_header, ActionResponse};
-use crate::sim::{parse_id, parse_sort, ApiError, Ctx, Handled, Out, Paging, Simulator};
+use crate::sim::{parse_id, parse_sort, sort_by_keys, ApiError, Ctx, Handled, Out, Paging, Simulator};
 
 /// Which actions an endpoint may show.
 #[derive(Debug, Clone, Copy)]
@@ -76,28 +76,18 @@ impl Simulator {
             // Unknown ids are simply absent, as in the real API.
             ids.iter().filter_map(|id| self.actions.get(id)).filter(keep).collect()
         };
-        if !sorts.is_empty() {
-            items.sort_by(|a, b| {
-                sorts
-                    .iter()
-                    .map(|&(field, desc)| {
-                        let ord = match field {
-                            "command" => a.command.cmp(b.command),
-                            "status" => a.status().cmp(b.status()),
-                            "started" => a.started_at.cmp(&b.started_at),
-                            "finished" => (a.done.then_some(a.finish_at)).cmp(&b.done.then_some(b.finish_at)),
-                            _ => a.id.cmp(&b.id),
-                        };
-                        if desc {
-                            ord.reverse()
-                        } else {
-                            ord
-                        }
-                    })
-                    .find(|o| o.is_ne())
-                    .unwrap_or_else(|| a.id.cmp(&b.id))
-            });
-        }
+        sort_by_keys(
+            &mut items,
+            &sorts,
+            |a, b, field| match field {
+                "command" => a.command.cmp(b.command),
+                "status" => a.status().cmp(b.status()),
+                "started" => a.started_at.cmp(&b.started_at),
+                "finished" => (a.done.then_some(a.finish_at)).cmp(&b.done.then_some(b.finish_at)),
+                _ => a.id.cmp(&b.id),
+            },
+            |item| item.id,
+        );
         let (range, pagination) = paging.window(items.len());
         let actions = items[range].iter().map(|a| a.view(self.now, self.config.epoch_unix)).collect();
         let mut out = Out::json(StatusCode::OK, &ActionListResponse { actions, meta: Meta { pagination } });

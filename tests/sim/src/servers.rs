@@ -8,7 +8,9 @@ use serde_json::{Map, Value};
 
 use crate::labels::{parse_selector, valid_hostname, validate_label};
 use crate::model::{ActionView, Effect, Meta, PrivateNet, Server, ServerView};
-use crate::sim::{parse_sort, valid_server_status, ApiError, Ctx, Handled, Out, Paging, Simulator};
+use crate::sim::{
+    parse_sort, sort_by_keys, valid_server_status, ApiError, Ctx, Handled, Out, Paging, Simulator,
+};
 use crate::util::rfc3339;
 
 const MISSING: &str = "Missing data for required field.";
@@ -611,26 +613,16 @@ impl Simulator {
             }
             None => self.servers.values().filter(keep).collect(),
         };
-        if !sorts.is_empty() {
-            items.sort_by(|a, b| {
-                sorts
-                    .iter()
-                    .map(|&(field, desc)| {
-                        let ord = match field {
-                            "name" => a.name.cmp(&b.name),
-                            "created" => a.created_at.cmp(&b.created_at),
-                            _ => a.id.cmp(&b.id),
-                        };
-                        if desc {
-                            ord.reverse()
-                        } else {
-                            ord
-                        }
-                    })
-                    .find(|o| o.is_ne())
-                    .unwrap_or_else(|| a.id.cmp(&b.id))
-            });
-        }
+        sort_by_keys(
+            &mut items,
+            &sorts,
+            |a, b, field| match field {
+                "name" => a.name.cmp(&b.name),
+                "created" => a.created_at.cmp(&b.created_at),
+                _ => a.id.cmp(&b.id),
+            },
+            |item| item.id,
+        );
         let (range, pagination) = paging.window(items.len());
         let servers = items[range].iter().map(|s| s.view(&self.catalog, &self.placement_groups)).collect();
         let mut out = Out::json(StatusCode::OK, &ServerListResponse { servers, meta: Meta { pagination } });

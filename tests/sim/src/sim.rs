@@ -234,6 +234,33 @@ pub(crate) fn parse_sort<'q>(q: &'q Query, fields: &[&str]) -> Result<Vec<(&'q s
         .collect()
 }
 
+/// Sorts `items` by the parsed `sort` keys in order, ties broken by id, as the API does.
+/// `compare` orders two items by one named field.
+pub(crate) fn sort_by_keys<T>(
+    items: &mut [&T],
+    sorts: &[(&str, bool)],
+    compare: impl Fn(&T, &T, &str) -> std::cmp::Ordering,
+    id: impl Fn(&T) -> u64,
+) {
+    if sorts.is_empty() {
+        return;
+    }
+    items.sort_by(|a, b| {
+        sorts
+            .iter()
+            .map(|&(field, desc)| {
+                let ord = compare(a, b, field);
+                if desc {
+                    ord.reverse()
+                } else {
+                    ord
+                }
+            })
+            .find(|o| o.is_ne())
+            .unwrap_or_else(|| id(a).cmp(&id(b)))
+    });
+}
+
 impl Default for Simulator {
     fn default() -> Self {
         Self::new(SimConfig::default())
