@@ -15,6 +15,19 @@
 //! The blocking and async clients are thin drivers of these machines; any other runtime can
 //! drive them the same way with the loop shown in [`machine`].
 //!
+//! # Layout
+//!
+//! The crate has two halves that meet only at the [`Operation`] trait:
+//!
+//! - **The machinery**, written by hand and independent of any resource: [`config`],
+//!   [`wire`], [`error`], [`validate`], [`operation`], and the machines [`retry`],
+//!   [`paginate`] and [`wait`].
+//! - **The API description**, one module per resource ([`servers`], [`volumes`],
+//!   [`load_balancers`], …), generated from the official OpenAPI document by
+//!   `hcloud-codegen` and checked in. Each module holds the resource's models, its list
+//!   filters and sort fields, and one type per operation; hand-written extras (constructors,
+//!   rules, helpers) sit beside the generated file. Typed ids live in [`ids`].
+//!
 //! ```
 //! use hcloud_core::{servers::GetServer, Config, Operation, ServerId};
 //!
@@ -26,25 +39,26 @@
 //! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![doc = "\n# Every endpoint\n\nEach of the API's operations, by method and path, with the type that performs it and its page in the API reference.\n"]
+#![doc = include_str!("api/endpoints.md")]
 
-pub mod actions;
-pub mod catalog;
-pub mod client_error;
-pub mod config;
-pub mod error;
-pub mod ids;
-pub mod machine;
-pub mod meta;
-mod open_enum;
-pub mod operation;
-pub mod paginate;
-pub mod retry;
-pub mod servers;
-pub mod validate;
-pub mod wait;
-pub mod wire;
+mod api;
+mod runtime;
 
-pub use actions::{Action, ActionStatus};
+#[cfg(feature = "dynamic")]
+pub use api::dynamic;
+pub use api::{
+    actions, catalog, certificates, common, datacenters, firewalls, floating_ips, ids, images, isos,
+    load_balancer_types, load_balancers, locations, metrics, networks, placement_groups, pricing,
+    primary_ips, server_types, servers, ssh_keys, volumes, zones,
+};
+pub(crate) use runtime::open_enum;
+pub use runtime::{
+    client_error, config, error, machine, meta, operation, paginate, retry, secret, sort, validate, wait,
+    wire,
+};
+
+pub use actions::{Action, ActionStatus, ActionStatusWait, HasActions};
 pub use client_error::{ClientError, TransportError};
 pub use config::{Config, Token, DEFAULT_ENDPOINT};
 pub use error::{
@@ -54,9 +68,11 @@ pub use error::{
 pub use ids::*;
 pub use machine::{Machine, Step, Timestamp};
 pub use meta::{Pagination, RateLimit};
-pub use operation::Operation;
+pub use operation::{Endpoint, Operation};
 pub use paginate::{Page, PageCursor, Paged, Paginator};
 pub use retry::{RetryPolicy, Retrying};
-pub use servers::{RootPassword, Server, ServerStatus};
-pub use wait::{ActionStatusWait, ActionWaiter, PollUntil, ServerStatusWait, WaitPolicy};
+pub use secret::{RootPassword, Secret};
+pub use servers::{Server, ServerStatus, ServerStatusWait};
+pub use sort::{Sort, SortDirection};
+pub use wait::{ActionWaiter, PollUntil, WaitPolicy};
 pub use wire::{HttpRequest, HttpResponse};

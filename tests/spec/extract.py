@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Extracts what the tests need from the official Hetzner Cloud OpenAPI document.
 
-Writes tests/spec/subset.json: for each operation the SDK or the simulator implements, its
-method, path, request-body schema, success-response schema and whole-body examples, plus the
-shared error envelope and the error table from the document's prose. Both the SDK's tests and
-the simulator's read it. Run it again when either covers more operations:
+Writes tests/spec/subset.json: for every operation of the document, its method, path, tag,
+declared parameters (with their examples), request-body schema (with examples), success
+status, success-response schema and whole-body examples, plus the shared error envelope and
+the error table from the document's prose. Both the SDK's tests and the simulator's read it.
+Run it again when the document changes:
 
     python3 tests/spec/extract.py ../shared/hcloud-openapi/cloud.spec.json
 """
@@ -14,31 +15,34 @@ import re
 import sys
 from pathlib import Path
 
-OPERATIONS = [
-    # The SDK's operations.
-    "list_servers", "get_server", "create_server", "update_server", "delete_server",
-    "enable_server_rescue", "disable_server_rescue", "enable_server_backup",
-    "disable_server_backup", "get_action", "get_actions",
-    # Further operations the simulator serves.
-    "list_servers_actions", "get_servers_action", "list_server_actions", "get_server_action",
-    "poweron_server", "poweroff_server", "shutdown_server", "reboot_server", "reset_server",
-]
-
 # Annotation keywords carry no validation meaning; dropping them keeps the file small and
-# keeps `format` values such as "decimal" away from the validator.
+# keeps `format` values such as "decimal" away from the validator. Request schemas and
+# parameters keep `example`: the tests build typical requests from it.
 ANNOTATIONS = {"description", "example", "examples", "format", "deprecated", "title", "x-codeSamples"}
+REQUEST_ANNOTATIONS = ANNOTATIONS - {"example"}
 
 
-def strip(node, in_properties=False):
+def strip(node, in_properties=False, drop=ANNOTATIONS):
     """Drops annotation keywords, but never a property that happens to share their name."""
     if isinstance(node, dict):
         return {
-            key: strip(value, in_properties=(key == "properties" and not in_properties))
+            key: strip(value, in_properties=(key == "properties" and not in_properties), drop=drop)
             for key, value in node.items()
-            if in_properties or key not in ANNOTATIONS
+            if in_properties or key not in drop
         }
     if isinstance(node, list):
-        return [strip(v) for v in node]
+        return [strip(v, drop=drop) for v in node]
+    return node
+
+
+def resolve(node, components):
+    """Inlines `$ref`s to components.schemas, so each operation's schemas stand alone."""
+    if isinstance(node, dict):
+        if "$ref" in node:
+            return resolve(components[node["$ref"].split("/")[-1]], components)
+        return {key: resolve(value, components) for key, value in node.items()}
+    if isinstance(node, list):
+        return [resolve(v, components) for v in node]
     return node
 
 
@@ -51,27 +55,39 @@ def main():
     source = Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/hcloud-openapi/cloud.spec.json")
     raw = source.read_bytes()
     spec = json.loads(raw)
+    components = spec.get("components", {}).get("schemas", {})
     found = {}
     for path, item in spec["paths"].items():
         for method, op in item.items():
-            if isinstance(op, dict) and op.get("operationId") in OPERATIONS:
-                body = op.get("requestBody", {}).get("content", {}).get("application/json", {})
-                status = next(s for s in op["responses"] if s.startswith("2"))
-                content = op["responses"][status].get("content", {}).get("application/json", {})
-                examples = [e["value"] for e in content.get("examples", {}).values() if "value" in e]
-                if "example" in content:
-                    examples.append(content["example"])
-                found[op["operationId"]] = {
-                    "method": method.upper(),
-                    "path": path,
-                    "request_schema": strip(body["schema"]) if "schema" in body else None,
-                    "success_status": int(status),
-                    "response_schema": strip(content.get("schema")),
-                    "response_examples": examples,
+            if method not in ("get", "post", "put", "delete", "patch"):
+                continue
+            op = resolve(op, components)
+            body = op.get("requestBody", {}).get("content", {}).get("application/json", {})
+            status = next(s for s in op["responses"] if s.startswith("2"))
+            content = op["responses"][status].get("content", {}).get("application/json", {})
+            examples = [e["value"] for e in content.get("examples", {}).values() if "value" in e]
+            if "example" in content:
+                examples.append(content["example"])
+            parameters = [
+                {
+                    "name": p["name"],
+                    "in": p["in"],
+                    "required": bool(p.get("required", False)),
+                    "schema": strip(p.get("schema", {}), drop=REQUEST_ANNOTATIONS),
+                    **({"example": p["example"]} if "example" in p else {}),
                 }
-    missing = sorted(set(OPERATIONS) - set(found))
-    if missing:
-        sys.exit(f"operations not in the document: {missing}")
+                for p in item.get("parameters", []) + op.get("parameters", [])
+            ]
+            found[op["operationId"]] = {
+                "method": method.upper(),
+                "path": path,
+                "tag": op["tags"][0],
+                "parameters": parameters,
+                "request_schema": strip(body["schema"], drop=REQUEST_ANNOTATIONS) if "schema" in body else None,
+                "success_status": int(status),
+                "response_schema": strip(content.get("schema")),
+                "response_examples": examples,
+            }
     envelope = spec["paths"]["/servers"]["get"]["responses"]["4xx"]["content"]["application/json"]["schema"]
     out = {
         "error_envelope": strip(envelope),
@@ -82,7 +98,7 @@ def main():
             "note": "annotation keywords stripped: " + ", ".join(sorted(ANNOTATIONS)),
         },
         "errors": error_table(spec["info"]["description"]),
-        "operations": {k: found[k] for k in OPERATIONS},
+        "operations": found,
     }
     target = Path(__file__).with_name("subset.json")
     target.write_text(json.dumps(out, indent=1, sort_keys=True) + "\n")

@@ -39,3 +39,21 @@ impl<O: Operation + ?Sized> Operation for &O {
         (**self).idempotent()
     }
 }
+
+/// Where an operation sits in the API: its `operationId`, method and path template, as the
+/// official API document names them. Every operation of the API description implements it.
+///
+/// ```
+/// use hcloud_core::{servers::GetServer, Endpoint};
+///
+/// assert_eq!(GetServer::OPERATION_ID, "get_server");
+/// assert_eq!((GetServer::METHOD, GetServer::PATH), ("GET", "/servers/{id}"));
+/// ```
+pub trait Endpoint: Operation {
+    /// The `operationId`, such as `get_server`.
+    const OPERATION_ID: &'static str;
+    /// The HTTP method, upper case.
+    const METHOD: &'static str;
+    /// The path template below the API's base URL, such as `/servers/{id}`.
+    const PATH: &'static str;
+}

@@ -105,14 +105,88 @@ pub fn labels(labels: &BTreeMap<String, String>) -> Result<(), InputError> {
 }
 
 /// Cloud-init user data is limited to 32 KiB.
-pub fn user_data(data: &str) -> Result<(), InputError> {
+pub fn user_data(field: &str, data: &str) -> Result<(), InputError> {
     if data.len() > MAX_USER_DATA_BYTES {
         Err(InputError::new(
-            "user_data",
+            field,
             format!("is {} bytes; the API accepts at most {MAX_USER_DATA_BYTES}", data.len()),
         ))
     } else {
         Ok(())
+    }
+}
+
+/// Every id in a list is positive.
+pub(crate) fn ids<I: crate::runtime::id::TypedId>(field: &str, ids: &[I]) -> Result<(), InputError> {
+    ids.iter().try_for_each(|&id| self::id(field, id.into()))
+}
+
+/// Names and references must say something.
+pub fn not_empty(field: &str, value: &str) -> Result<(), InputError> {
+    if value.trim().is_empty() {
+        Err(InputError::new(field, "must not be empty"))
+    } else {
+        Ok(())
+    }
+}
+
+/// A number within the limits the API states.
+pub(crate) fn range<T: PartialOrd + std::fmt::Display>(
+    field: &str,
+    value: T,
+    min: T,
+    max: T,
+) -> Result<(), InputError> {
+    if value < min || value > max {
+        Err(InputError::new(field, format!("must be {min} to {max}, got {value}")))
+    } else {
+        Ok(())
+    }
+}
+
+/// A string within the lengths the API states, counted in characters.
+pub(crate) fn length(field: &str, value: &str, min: usize, max: usize) -> Result<(), InputError> {
+    let count = value.chars().count();
+    if count < min {
+        Err(InputError::new(field, format!("must be at least {min} characters long, got {count}")))
+    } else if count > max {
+        Err(InputError::new(field, format!("must be at most {max} characters long, got {count}")))
+    } else {
+        Ok(())
+    }
+}
+
+/// A list within the sizes the API states.
+pub(crate) fn items(field: &str, count: usize, min: usize, max: usize) -> Result<(), InputError> {
+    if count < min {
+        Err(InputError::new(field, format!("needs at least {min} items, got {count}")))
+    } else if count > max {
+        Err(InputError::new(field, format!("takes at most {max} items, got {count}")))
+    } else {
+        Ok(())
+    }
+}
+
+/// No whitespace at either end, as the API requires of names.
+pub(crate) fn trimmed(field: &str, value: &str) -> Result<(), InputError> {
+    if value.trim() != value || value.is_empty() {
+        Err(InputError::new(field, "must not be empty or start or end with whitespace"))
+    } else {
+        Ok(())
+    }
+}
+
+/// Pages start at 1 and hold 1 to [`MAX_PER_PAGE`](crate::paginate::MAX_PER_PAGE) entries.
+pub(crate) fn paging(page: Option<u64>, per_page: Option<u64>) -> Result<(), InputError> {
+    use crate::paginate::MAX_PER_PAGE;
+    if page == Some(0) {
+        return Err(InputError::new("page", "pages start at 1"));
+    }
+    match per_page {
+        Some(per_page) if per_page == 0 || per_page > MAX_PER_PAGE => {
+            Err(InputError::new("per_page", format!("must be 1 to {MAX_PER_PAGE}, got {per_page}")))
+        }
+        _ => Ok(()),
     }
 }
 
@@ -161,7 +235,33 @@ mod tests {
 
     #[test]
     fn user_data_limit_is_32_kib() {
-        assert!(user_data(&"x".repeat(MAX_USER_DATA_BYTES)).is_ok());
-        assert_eq!(user_data(&"x".repeat(MAX_USER_DATA_BYTES + 1)).unwrap_err().field, "user_data");
+        assert!(user_data("user_data", &"x".repeat(MAX_USER_DATA_BYTES)).is_ok());
+        assert_eq!(
+            user_data("user_data", &"x".repeat(MAX_USER_DATA_BYTES + 1)).unwrap_err().field,
+            "user_data"
+        );
+    }
+
+    #[test]
+    fn limits_name_the_field_and_the_bounds() {
+        assert!(range("interval", 3, 3, 60).is_ok() && range("interval", 60, 3, 60).is_ok());
+        assert_eq!(
+            range("interval", 2, 3, 60).unwrap_err().to_string(),
+            "invalid interval: must be 3 to 60, got 2"
+        );
+        assert!(range("interval", 61, 3, 60).is_err());
+        assert!(length("name", "äö", 1, 2).is_ok());
+        assert!(length("name", "", 1, 2).is_err() && length("name", "abc", 1, 2).is_err());
+        assert!(items("records", 50, 0, 50).is_ok() && items("records", 51, 0, 50).is_err());
+        assert!(items("records", 0, 1, 50).is_err());
+        assert!(trimmed("name", "a b").is_ok());
+        for bad in ["", " a", "a ", "\ta"] {
+            assert!(trimmed("name", bad).is_err(), "{bad:?}");
+        }
+        assert!(not_empty("image", " ").is_err() && not_empty("image", "x").is_ok());
+        assert_eq!(paging(Some(0), None).unwrap_err().field, "page");
+        assert_eq!(paging(None, Some(51)).unwrap_err().field, "per_page");
+        assert_eq!(paging(None, Some(0)).unwrap_err().field, "per_page");
+        assert!(paging(Some(3), Some(50)).is_ok());
     }
 }

@@ -4,7 +4,10 @@
 use http::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 use http::Method;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use serde::de::DeserializeOwned;
+use std::borrow::Cow;
+use std::marker::PhantomData;
+
+use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 
 use crate::config::Config;
@@ -26,14 +29,20 @@ const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remov
 pub(crate) struct Query(Vec<(&'static str, String)>);
 
 impl Query {
-    pub(crate) fn push(&mut self, key: &'static str, value: impl ToString) {
+    pub(crate) fn push(&mut self, key: &'static str, value: impl std::fmt::Display) {
         self.0.push((key, value.to_string()));
     }
 
-    pub(crate) fn push_opt(&mut self, key: &'static str, value: Option<impl ToString>) {
+    pub(crate) fn push_opt(&mut self, key: &'static str, value: Option<impl std::fmt::Display>) {
         if let Some(value) = value {
             self.push(key, value);
         }
+    }
+
+    /// These pairs, then `more`'s.
+    pub(crate) fn then(mut self, more: Query) -> Query {
+        self.0.extend(more.0);
+        self
     }
 
     fn encode(&self) -> String {
@@ -89,6 +98,44 @@ pub fn correlation_id(headers: &HeaderMap) -> Option<String> {
     headers.get(CORRELATION_ID).and_then(|v| v.to_str().ok()).map(str::to_owned)
 }
 
+/// The JSON body of a request: the operation's body fields, serialized.
+pub(crate) fn json_body<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, Error> {
+    serde_json::to_value(value)
+        .map_err(|e| InputError::new("body", format!("cannot be written as JSON: {e}")).into())
+}
+
+/// Characters left as they are in a path segment (RFC 3986 unreserved, and `@`).
+const PATH_SEGMENT: &AsciiSet = &QUERY_VALUE.remove(b'@');
+
+/// A value for one path segment, percent-encoded so that it cannot add segments.
+pub(crate) fn segment(value: &str) -> String {
+    utf8_percent_encode(value, PATH_SEGMENT).to_string()
+}
+
+/// A timestamp as the API reads it in a query: RFC 3339.
+pub(crate) fn rfc3339(at: &time::OffsetDateTime) -> String {
+    at.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| at.unix_timestamp().to_string())
+}
+
+/// Opens a response that carries no body (`204 No Content`): success or the matching error.
+pub(crate) fn decode_empty(resp: &HttpResponse) -> Result<(), Error> {
+    if resp.status().is_success() {
+        Ok(())
+    } else {
+        Err(error_from(resp))
+    }
+}
+
+/// Opens a response whose body is one object with the value under `key`, such as
+/// `{"server": {...}}`; other members are ignored.
+pub(crate) fn decode_member<T: DeserializeOwned>(resp: &HttpResponse, key: &'static str) -> Result<T, Error> {
+    if !resp.status().is_success() {
+        return Err(error_from(resp));
+    }
+    decode_seed(resp, Member::<T> { key, value: PhantomData })
+}
+
 /// Opens a response: a 2xx body is decoded into `T`; anything else becomes the matching error.
 pub(crate) fn decode<T: DeserializeOwned>(resp: &HttpResponse) -> Result<T, Error> {
     if !resp.status().is_success() {
@@ -100,6 +147,13 @@ pub(crate) fn decode<T: DeserializeOwned>(resp: &HttpResponse) -> Result<T, Erro
 /// Decodes a body. Only on failure, and only with the `json-paths` feature, it decodes again
 /// while tracking the path, so the common path pays nothing for good error messages.
 pub(crate) fn decode_body<T: DeserializeOwned>(resp: &HttpResponse) -> Result<T, Error> {
+    decode_seed(resp, PhantomData::<T>)
+}
+
+fn decode_seed<V, S>(resp: &HttpResponse, seed: S) -> Result<V, Error>
+where
+    S: for<'de> DeserializeSeed<'de, Value = V> + Copy,
+{
     let failed = |path: String, message: String| -> Error {
         DecodeError {
             status: resp.status(),
@@ -114,9 +168,11 @@ pub(crate) fn decode_body<T: DeserializeOwned>(resp: &HttpResponse) -> Result<T,
     // faster on pages of servers, which are mostly strings.
     let text = std::str::from_utf8(resp.body())
         .map_err(|e| failed(".".to_owned(), format!("the body is not UTF-8: {e}")))?;
-    serde_json::from_str(text).map_err(|plain| {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let decoded = seed.deserialize(&mut de).and_then(|value| de.end().map(|()| value));
+    decoded.map_err(|plain| {
         #[cfg(feature = "json-paths")]
-        let (path, message) = locate::<T>(text, plain);
+        let (path, message) = locate(text, seed, plain);
         #[cfg(not(feature = "json-paths"))]
         let (path, message) = (format!("line {} column {}", plain.line(), plain.column()), plain.to_string());
         failed(path, message)
@@ -125,11 +181,57 @@ pub(crate) fn decode_body<T: DeserializeOwned>(resp: &HttpResponse) -> Result<T,
 
 /// Where decoding failed, as a JSON path, and why.
 #[cfg(feature = "json-paths")]
-fn locate<T: DeserializeOwned>(body: &str, plain: serde_json::Error) -> (String, String) {
+fn locate<V, S>(body: &str, seed: S, plain: serde_json::Error) -> (String, String)
+where
+    S: for<'de> DeserializeSeed<'de, Value = V>,
+{
+    let mut track = serde_path_to_error::Track::new();
     let mut de = serde_json::Deserializer::from_str(body);
-    match serde_path_to_error::deserialize::<_, T>(&mut de) {
-        Err(tracked) => (tracked.path().to_string(), tracked.inner().to_string()),
+    match seed.deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track)) {
+        Err(inner) => (track.path().to_string(), inner.to_string()),
         Ok(_) => (".".to_owned(), plain.to_string()),
+    }
+}
+
+/// Reads one member of an object, by a key known only at run time.
+struct Member<T> {
+    key: &'static str,
+    value: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Member<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Member<T> {}
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Member<T> {
+    type Value = T;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for Member<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "an object with `{}`", self.key)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut found = None;
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            if key == self.key && found.is_none() {
+                found = Some(map.next_value::<T>()?);
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        found.ok_or_else(|| serde::de::Error::missing_field(self.key))
     }
 }
 

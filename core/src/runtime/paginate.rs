@@ -8,8 +8,10 @@ use crate::machine::{misuse, Machine, Step, Timestamp};
 use crate::meta::{ListMeta, Pagination};
 use crate::operation::Operation;
 use crate::retry::{RetryPolicy, Retrying};
-use crate::servers::MAX_PER_PAGE;
 use crate::wire::HttpResponse;
+
+/// Most entries the API returns per page.
+pub const MAX_PER_PAGE: u64 = 50;
 
 /// A list operation that can be pointed at any page.
 pub trait Paged: Operation + Clone {
@@ -37,6 +39,14 @@ pub struct PageCursor {
     pub next_page: Option<u64>,
     /// Entries per page.
     pub per_page: u64,
+}
+
+impl PageCursor {
+    /// Where a walk of a query starts: at its own page and page size, or else at the first
+    /// page with the largest page size.
+    pub fn starting_at(page: Option<u64>, per_page: Option<u64>) -> Self {
+        Self { next_page: Some(page.unwrap_or(1)), per_page: per_page.unwrap_or(MAX_PER_PAGE) }
+    }
 }
 
 impl Default for PageCursor {

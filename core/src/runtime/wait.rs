@@ -1,17 +1,17 @@
 //! Waiting: for many actions at once ([`ActionWaiter`]), and for any resource to satisfy a
-//! predicate ([`PollUntil`], `wait_until_status_is`).
+//! predicate ([`PollUntil`]; `servers::ServerStatusWait` and `actions::ActionStatusWait` are
+//! two such predicates).
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use crate::actions::{Action, ActionStatus, GetAction, ListActionsByIds, MAX_IDS_PER_REQUEST};
+use crate::actions::{Action, ActionStatus, ListActionsByIds, MAX_IDS_PER_REQUEST};
 use crate::config::Config;
 use crate::error::{Error, TransportFailure, WaitLimit};
-use crate::ids::{ActionId, ServerId};
+use crate::ids::ActionId;
 use crate::machine::{misuse, Machine, Step, Timestamp};
 use crate::operation::Operation;
 use crate::retry::{RetryPolicy, Retrying};
-use crate::servers::{GetServer, Server, ServerStatus};
 use crate::wire::HttpResponse;
 
 /// How often to poll and when to give up.
@@ -422,61 +422,6 @@ where
         self.finished = true;
         self.fetch = None;
         Step::Failed(error)
-    }
-}
-
-/// The machine [`PollUntil::server_status`] returns.
-pub type ServerStatusWait = PollUntil<GetServer, Box<dyn FnMut(&Server) -> Result<bool, Error> + Send>>;
-
-/// The machine [`PollUntil::action_status`] returns.
-pub type ActionStatusWait = PollUntil<GetAction, Box<dyn FnMut(&Action) -> Result<bool, Error> + Send>>;
-
-impl ServerStatusWait {
-    /// `server.wait_until_status_is(status)`: polls the server until its status
-    /// is `status`.
-    pub fn server_status(
-        id: ServerId,
-        status: ServerStatus,
-        cfg: &Config,
-        policy: WaitPolicy,
-        retry: RetryPolicy,
-        seed: u64,
-    ) -> Self {
-        let what = format!("server {id} to be {status}");
-        let condition = Box::new(move |server: &Server| Ok(server.status == status));
-        Self::new(GetServer { id }, condition, what, cfg, policy, retry, seed)
-    }
-}
-
-impl ActionStatusWait {
-    /// `action.wait_until_status_is(status)`: polls the action until its status
-    /// is `status`. Fails fast when it finishes with another status.
-    pub fn action_status(
-        id: ActionId,
-        status: ActionStatus,
-        cfg: &Config,
-        policy: WaitPolicy,
-        retry: RetryPolicy,
-        seed: u64,
-    ) -> Self {
-        let what = format!("action {id} to be {status}");
-        let condition = Box::new(move |action: &Action| {
-            if action.status == status {
-                Ok(true)
-            } else if action.is_finished() {
-                let (code, message) = match &action.error {
-                    Some(e) => (e.code.clone(), e.message.clone()),
-                    None => (
-                        "unexpected_status".to_owned(),
-                        format!("finished as {} instead of {status}", action.status),
-                    ),
-                };
-                Err(Error::ActionFailed { id: action.id, command: action.command.clone(), code, message })
-            } else {
-                Ok(false)
-            }
-        });
-        Self::new(GetAction { id }, condition, what, cfg, policy, retry, seed)
     }
 }
 

@@ -1,0 +1,5 @@
+//! Floating IPs: addresses that can be moved between servers of one network zone.
+
+mod generated;
+
+pub use generated::*;

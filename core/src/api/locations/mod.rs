@@ -1,0 +1,5 @@
+//! Locations: the sites where resources live, such as `fsn1`.
+
+mod generated;
+
+pub use generated::*;

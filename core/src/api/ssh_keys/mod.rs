@@ -1,0 +1,5 @@
+//! SSH keys: public keys installed into new servers and rescue systems.
+
+mod generated;
+
+pub use generated::*;
