@@ -59,6 +59,9 @@ pub struct Prop {
     pub name: String,
     pub node: Node,
     pub required: bool,
+    /// False for a name an object only lists as required: an `allOf` part may require what
+    /// another part declares.
+    pub declared: bool,
 }
 
 impl Node {
@@ -82,6 +85,26 @@ pub enum Required {
     /// `oneOf`, or one type seen in several places: required only where every variant
     /// requires it.
     All,
+}
+
+/// Reads a whole schema (a body, an answer, a parameter): [`normalize`], then drops names
+/// that some object only listed as required without any part declaring them.
+pub fn read(schema: &Json, components: &Components) -> Result<Node, String> {
+    let mut node = normalize(schema, components)?;
+    prune(&mut node);
+    Ok(node)
+}
+
+fn prune(node: &mut Node) {
+    match &mut node.kind {
+        Kind::Object(props) => {
+            props.retain(|p| p.declared);
+            props.iter_mut().for_each(|p| prune(&mut p.node));
+        }
+        Kind::Array(inner) | Kind::Map(inner) => prune(inner),
+        Kind::Tuple(items) => items.iter_mut().for_each(prune),
+        _ => {}
+    }
 }
 
 /// Reads a schema, resolving references against `components.schemas`.
@@ -193,7 +216,12 @@ fn object_kind(object: &Json, components: &Components) -> Result<Kind, String> {
                     name: name.clone(),
                     node: normalize(schema, components)?,
                     required: required.contains(&name.as_str()),
+                    declared: true,
                 });
+            }
+            for name in required.iter().filter(|r| !properties.iter().any(|(n, _)| n == *r)) {
+                let node = Node { kind: Kind::Any, nullable: false, facts: Facts::default() };
+                props.push(Prop { name: (*name).to_owned(), node, required: true, declared: false });
             }
             Ok(Kind::Object(props))
         }
@@ -309,7 +337,8 @@ fn merge_props(left: Vec<Prop>, right: Vec<Prop>, rule: Required) -> Result<Vec<
                     Required::All => prop.required && other.required,
                 };
                 let node = merge(prop.node, other.node, rule).map_err(|e| format!("{}: {e}", prop.name))?;
-                out.push(Prop { name: prop.name, node, required });
+                let declared = prop.declared || other.declared;
+                out.push(Prop { name: prop.name, node, required, declared });
             }
             None => {
                 let required = rule == Required::Any && prop.required;
@@ -344,7 +373,17 @@ mod tests {
     use super::*;
 
     fn node(schema: &str) -> Node {
-        normalize(&Json::parse(schema).unwrap(), &[]).unwrap()
+        read(&Json::parse(schema).unwrap(), &[]).unwrap()
+    }
+
+    #[test]
+    fn a_part_may_require_what_another_part_declares() {
+        let n = node(
+            r#"{"allOf": [{"type": "object", "properties": {"a": {"type": "string"}}},
+                                   {"type": "object", "required": ["a", "ghost"], "properties": {"b": {"type": "string"}}}]}"#,
+        );
+        let props: Vec<(&str, bool)> = n.props().iter().map(|p| (p.name.as_str(), p.required)).collect();
+        assert_eq!(props, [("a", true), ("b", false)]);
     }
 
     #[test]

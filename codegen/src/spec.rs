@@ -2,7 +2,7 @@
 //! request body and success response normalized.
 
 use crate::json::Json;
-use crate::schema::{normalize, Components, Node};
+use crate::schema::{read, Components, Node};
 
 /// Where a parameter goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -76,19 +76,19 @@ fn operation(
             Some("query") => Place::Query,
             other => return Err(format!("parameter {name} in {other:?} is not supported")),
         };
-        let node = normalize(&param["schema"], components).map_err(|e| format!("parameter {name}: {e}"))?;
+        let node = read(&param["schema"], components).map_err(|e| format!("parameter {name}: {e}"))?;
         let required = param["required"].as_bool().unwrap_or(false) || place == Place::Path;
         params.push(Param { name, place, required, node });
     }
     let body = match op.pointer("/requestBody/content/application~1json/schema") {
-        Some(schema) => Some(normalize(schema, components).map_err(|e| format!("request body: {e}"))?),
+        Some(schema) => Some(read(schema, components).map_err(|e| format!("request body: {e}"))?),
         None => None,
     };
     let responses = op.get("responses").and_then(Json::members).ok_or("no responses")?;
     let (_, response) =
         responses.iter().find(|(status, _)| status.starts_with('2')).ok_or("no success response")?;
     let response = match response.pointer("/content/application~1json/schema") {
-        Some(schema) => Some(normalize(schema, components).map_err(|e| format!("response: {e}"))?),
+        Some(schema) => Some(read(schema, components).map_err(|e| format!("response: {e}"))?),
         None => None,
     };
     let tag = op["tags"][0].as_str().ok_or("no tag")?.to_owned();

@@ -7,8 +7,10 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod conformance;
 pub mod json;
 pub mod spec;
+pub mod synth;
 pub mod transcript;
 pub mod vectors;
 

@@ -934,21 +934,16 @@ pub struct AddLoadBalancerService {
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: LoadBalancerId,
-    /// `protocol`: string enum; optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protocol: Option<LoadBalancerServiceProtocol>,
-    /// `listen_port`: integer; optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub listen_port: Option<u64>,
-    /// `destination_port`: integer; optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub destination_port: Option<u64>,
-    /// `proxyprotocol`: boolean; optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub proxyprotocol: Option<bool>,
-    /// `health_check`: object; optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub health_check: Option<AddLoadBalancerServiceHealthCheck>,
+    /// `protocol`: string enum.
+    pub protocol: LoadBalancerServiceProtocol,
+    /// `listen_port`: integer.
+    pub listen_port: u64,
+    /// `destination_port`: integer.
+    pub destination_port: u64,
+    /// `proxyprotocol`: boolean.
+    pub proxyprotocol: bool,
+    /// `health_check`: object.
+    pub health_check: AddLoadBalancerServiceHealthCheck,
     /// `http`: object; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http: Option<AddLoadBalancerServiceHttp>,
@@ -959,9 +954,7 @@ impl Operation for AddLoadBalancerService {
 
     fn to_request(&self, cfg: &Config) -> Result<HttpRequest, Error> {
         validate::id("id", self.id.get())?;
-        if let Some(value) = &self.health_check {
-            value.check("health_check")?;
-        }
+        self.health_check.check("health_check")?;
         if let Some(value) = &self.http {
             value.check("http")?;
         }
@@ -1525,9 +1518,8 @@ pub struct UpdateLoadBalancerService {
     /// `protocol`: string enum; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<LoadBalancerServiceProtocol>,
-    /// `listen_port`: integer; optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub listen_port: Option<u64>,
+    /// `listen_port`: integer.
+    pub listen_port: u64,
     /// `destination_port`: integer; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destination_port: Option<u64>,
