@@ -1,5 +1,5 @@
-//! An async client of the [Hetzner Cloud API](https://docs.hetzner.cloud/), on reqwest
-//! (rustls) and tokio.
+//! An async client of the [Hetzner Cloud API](https://docs.hetzner.cloud/), on reqwest and
+//! tokio.
 //!
 //! It is a thin driver of the sans-IO [`hcloud_core`]: every call runs the core's
 //! [`Retrying`](hcloud_core::Retrying) machine, every list its
@@ -40,6 +40,18 @@
 //! }
 //! # Ok(())
 //! # }
+//! ```
+//!
+//! # TLS
+//!
+//! The `rustls` feature (on by default) uses rustls with the Mozilla root certificates
+//! compiled in. The `native-tls` feature uses the platform's TLS library and root
+//! certificates instead (OpenSSL on Linux, Secure Transport on macOS, SChannel on Windows),
+//! and wins when both are on:
+//!
+//! ```toml
+//! [dependencies]
+//! hcloud-async = { version = "0.1", default-features = false, features = ["native-tls"] }
 //! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

@@ -1,5 +1,5 @@
 //! A blocking client for the [Hetzner Cloud API](https://docs.hetzner.cloud/), built on
-//! [`ureq`] with rustls.
+//! [`ureq`].
 //!
 //! It is a thin driver of the sans-IO [`hcloud_core`]: the core builds every request, parses
 //! every response, and decides every retry, page and poll; this crate only performs the
@@ -35,6 +35,18 @@
 //! }
 //! # Ok(())
 //! # }
+//! ```
+//!
+//! # TLS
+//!
+//! The `rustls` feature (on by default) uses rustls with the Mozilla root certificates
+//! compiled in. The `native-tls` feature uses the platform's TLS library and root
+//! certificates instead (OpenSSL on Linux, Secure Transport on macOS, SChannel on Windows),
+//! and wins when both are on:
+//!
+//! ```toml
+//! [dependencies]
+//! hcloud-blocking = { version = "0.1", default-features = false, features = ["native-tls"] }
 //! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
