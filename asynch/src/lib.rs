@@ -42,6 +42,21 @@
 //! # }
 //! ```
 //!
+//! # Which crate
+//!
+//! This one is for tokio services. Synchronous code (scripts, command-line tools) wants
+//! [`hcloud-blocking`](https://docs.rs/hcloud-blocking); your own runtime, another HTTP stack
+//! or WebAssembly drive the machines of [`hcloud_core`] directly; tests of code that calls the
+//! API can point it at [`hcloud-sim`](https://docs.rs/hcloud-sim), a simulated API on
+//! loopback.
+//!
+//! ```toml
+//! [dependencies]
+//! hcloud-async = "0.1"
+//! tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
+//! futures-util = "0.3" # StreamExt, for listing
+//! ```
+//!
 //! # TLS
 //!
 //! The `rustls` feature (on by default) uses rustls with the Mozilla root certificates
@@ -55,6 +70,11 @@
 //! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+
+// The package README's snippets, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 
 mod actions;
 mod client;

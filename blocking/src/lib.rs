@@ -37,6 +37,19 @@
 //! # }
 //! ```
 //!
+//! # Which crate
+//!
+//! This one is for synchronous code: scripts, command-line tools, anything without an async
+//! runtime. A tokio service wants [`hcloud-async`](https://docs.rs/hcloud-async); your own
+//! runtime, another HTTP stack or WebAssembly drive the machines of [`hcloud_core`]
+//! directly; tests of code that calls the API can point it at
+//! [`hcloud-sim`](https://docs.rs/hcloud-sim), a simulated API on loopback.
+//!
+//! ```toml
+//! [dependencies]
+//! hcloud-blocking = "0.1"
+//! ```
+//!
 //! # TLS
 //!
 //! The `rustls` feature (on by default) uses rustls with the Mozilla root certificates
@@ -50,6 +63,11 @@
 //! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+
+// The package README's snippets, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 
 pub mod actions;
 pub mod client;
