@@ -16,17 +16,7 @@ step() { printf '\n== wasm-demo: %s\n' "$*"; }
 
 step "system packages"
 # Debian's wasm32-capable Rust (built with -Zbuild-std), the wasm linker, wasm-opt and Chromium.
-packages=(rustc-web cargo-web rust-web-src lld binaryen chromium)
-missing=()
-for package in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-    timeout 600 apt-get update -qq
-    timeout 1200 apt-get install -y -qq --no-install-recommends "${missing[@]}"
-else
-    echo "all present: ${packages[*]}"
-fi
+bash "$root/.ci/apt-install.sh" rustc-web cargo-web rust-web-src lld binaryen chromium
 
 command -v node >/dev/null || { echo "wasm-demo: Node.js 20 or later is needed" >&2; exit 1; }
 node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' \

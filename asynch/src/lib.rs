@@ -1,5 +1,5 @@
-//! An async client of the [Hetzner Cloud API](https://docs.hetzner.cloud/), on reqwest
-//! (rustls) and tokio.
+//! An async client of the [Hetzner Cloud API](https://docs.hetzner.cloud/), on reqwest and
+//! tokio.
 //!
 //! It is a thin driver of the sans-IO [`hcloud_core`]: every call runs the core's
 //! [`Retrying`](hcloud_core::Retrying) machine, every list its
@@ -41,8 +41,40 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! # Which crate
+//!
+//! This one is for tokio services. Synchronous code (scripts, command-line tools) wants
+//! [`hcloud-blocking`](https://docs.rs/hcloud-blocking); your own runtime, another HTTP stack
+//! or WebAssembly drive the machines of [`hcloud_core`] directly; tests of code that calls the
+//! API can point it at [`hcloud-sim`](https://docs.rs/hcloud-sim), a simulated API on
+//! loopback.
+//!
+//! ```toml
+//! [dependencies]
+//! hcloud-async = "0.1"
+//! tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
+//! futures-util = "0.3" # StreamExt, for listing
+//! ```
+//!
+//! # TLS
+//!
+//! The `rustls` feature (on by default) uses rustls with the Mozilla root certificates
+//! compiled in. The `native-tls` feature uses the platform's TLS library and root
+//! certificates instead (OpenSSL on Linux, Secure Transport on macOS, SChannel on Windows),
+//! and wins when both are on:
+//!
+//! ```toml
+//! [dependencies]
+//! hcloud-async = { version = "0.1", default-features = false, features = ["native-tls"] }
+//! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+
+// The package README's snippets, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 
 mod actions;
 mod client;

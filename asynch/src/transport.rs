@@ -49,23 +49,29 @@ impl<T: Transport + ?Sized> Transport for Box<T> {
     }
 }
 
-/// The default transport: a [`reqwest::Client`] (rustls, HTTP/1.1).
+/// The default transport: a [`reqwest::Client`] (HTTP/1.1; rustls, or the platform's TLS with
+/// the `native-tls` feature).
 #[derive(Clone, Debug)]
 pub struct ReqwestTransport {
     client: reqwest::Client,
 }
 
 impl ReqwestTransport {
-    /// A reqwest client with rustls, the given timeouts, and redirects turned off (so every
-    /// answer reaches the core unchanged).
+    /// A reqwest client with the TLS the features pick, the given timeouts, and redirects
+    /// turned off (so every answer reaches the core unchanged). `native-tls` takes precedence
+    /// over `rustls` when both are on; with neither, only `http://` endpoints work.
     ///
     /// Errors: the reqwest error when the TLS backend cannot be initialized.
     pub fn new(connect_timeout: Duration, timeout: Duration) -> Result<Self, reqwest::Error> {
         let client = reqwest::Client::builder()
             .connect_timeout(connect_timeout)
             .timeout(timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()?;
+            .redirect(reqwest::redirect::Policy::none());
+        #[cfg(feature = "native-tls")]
+        let client = client.use_native_tls();
+        #[cfg(all(feature = "rustls", not(feature = "native-tls")))]
+        let client = client.use_rustls_tls();
+        let client = client.build()?;
         Ok(Self::with_client(client))
     }
 
@@ -236,6 +242,24 @@ mod tests {
         assert!(error.source.to_string().contains("limit"), "{error:?}");
         let ok = from_reqwest_limited(response(vec![b'x'; 10]), 10).await.unwrap();
         assert_eq!(ok.body().len(), 10);
+    }
+
+    #[cfg(any(feature = "rustls", feature = "native-tls"))]
+    #[tokio::test]
+    async fn https_requests_open_with_a_tls_handshake() {
+        use tokio::io::AsyncReadExt;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("https://{}/v1/servers", listener.local_addr().unwrap());
+        let first_byte = tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            socket.read_u8().await.unwrap_or(0)
+        });
+        let transport = ReqwestTransport::new(DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT).unwrap();
+        let error = transport.send(http::Request::get(url).body(Vec::new()).unwrap()).await.unwrap_err();
+        // 22 opens a TLS handshake record (the ClientHello); plain HTTP would start with `G`.
+        assert_eq!(first_byte.await.unwrap(), 22);
+        // The handshake failed, so the request itself was never sent.
+        assert_eq!(error.failure, TransportFailure::connect(), "{error:?}");
     }
 
     #[test]

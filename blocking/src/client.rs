@@ -51,8 +51,8 @@ impl std::fmt::Debug for Client {
 }
 
 impl Client {
-    /// A client with the default transport (ureq with rustls, 10 s connect timeout, 60 s
-    /// per exchange), the default retry policy and the default wait policies.
+    /// A client with the default transport (ureq with the TLS the features pick, 10 s connect
+    /// timeout, 60 s per exchange), the default retry policy and the default wait policies.
     pub fn new(config: Config) -> Client {
         Client::builder(config).build()
     }

@@ -1,5 +1,5 @@
 //! A blocking client for the [Hetzner Cloud API](https://docs.hetzner.cloud/), built on
-//! [`ureq`] with rustls.
+//! [`ureq`].
 //!
 //! It is a thin driver of the sans-IO [`hcloud_core`]: the core builds every request, parses
 //! every response, and decides every retry, page and poll; this crate only performs the
@@ -36,8 +36,38 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! # Which crate
+//!
+//! This one is for synchronous code: scripts, command-line tools, anything without an async
+//! runtime. A tokio service wants [`hcloud-async`](https://docs.rs/hcloud-async); your own
+//! runtime, another HTTP stack or WebAssembly drive the machines of [`hcloud_core`]
+//! directly; tests of code that calls the API can point it at
+//! [`hcloud-sim`](https://docs.rs/hcloud-sim), a simulated API on loopback.
+//!
+//! ```toml
+//! [dependencies]
+//! hcloud-blocking = "0.1"
+//! ```
+//!
+//! # TLS
+//!
+//! The `rustls` feature (on by default) uses rustls with the Mozilla root certificates
+//! compiled in. The `native-tls` feature uses the platform's TLS library and root
+//! certificates instead (OpenSSL on Linux, Secure Transport on macOS, SChannel on Windows),
+//! and wins when both are on:
+//!
+//! ```toml
+//! [dependencies]
+//! hcloud-blocking = { version = "0.1", default-features = false, features = ["native-tls"] }
+//! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+
+// The package README's snippets, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 
 pub mod actions;
 pub mod client;

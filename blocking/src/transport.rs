@@ -1,14 +1,17 @@
 //! The transport: how one HTTP exchange is performed.
 //!
 //! The client hands every request the core builds to a [`Transport`] and gives the core
-//! whatever comes back. The default is [`UreqTransport`], a [`ureq::Agent`] with rustls; tests
-//! and unusual environments plug in their own with
+//! whatever comes back. The default is [`UreqTransport`], a [`ureq::Agent`] with the TLS the
+//! crate's features pick (rustls by default, the platform's with `native-tls`); tests and
+//! unusual environments plug in their own with
 //! [`ClientBuilder::transport`](crate::ClientBuilder::transport).
 
 use std::io;
 use std::time::Duration;
 
 pub use hcloud_core::TransportError;
+#[cfg(any(feature = "rustls", feature = "native-tls"))]
+use ureq::tls::{RootCerts, TlsConfig, TlsProvider};
 use ureq::unversioned::transport::DefaultConnector;
 
 use crate::resolver::{CachingResolver, ADDRESS_TTL};
@@ -46,7 +49,8 @@ where
     }
 }
 
-/// The default transport: a [`ureq::Agent`] using rustls.
+/// The default transport: a [`ureq::Agent`] using rustls, or the platform's TLS with the
+/// `native-tls` feature.
 ///
 /// Whatever agent it wraps, each request is configured so that 4xx and 5xx answers come back
 /// as responses and redirects are not followed, so the core sees exactly what the server
@@ -80,16 +84,33 @@ impl Default for UreqTransport {
     }
 }
 
-/// The agent the client builds by default: rustls, the given connect timeout and whole-call
-/// timeout, no redirects, 4xx/5xx as responses.
+/// The agent the client builds by default: the TLS the features pick (see `tls_config`), the
+/// given connect timeout and whole-call timeout, no redirects, 4xx/5xx as responses.
 pub fn default_agent(connect_timeout: Duration, timeout: Duration) -> ureq::Agent {
     let config = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
         .timeout_connect(Some(connect_timeout))
-        .timeout_global(Some(timeout))
-        .build();
+        .timeout_global(Some(timeout));
+    #[cfg(any(feature = "rustls", feature = "native-tls"))]
+    let config = config.tls_config(tls_config());
+    let config = config.build();
     ureq::Agent::with_parts(config, DefaultConnector::default(), CachingResolver::new(ADDRESS_TTL))
+}
+
+/// The TLS settings of [`default_agent`]: with the `native-tls` feature, the platform's TLS
+/// library and its root certificates; otherwise rustls with the Mozilla roots compiled in.
+///
+/// ureq never picks native TLS on its own: an agent built without this setting panics at the
+/// first `https://` request when only `native-tls` is compiled in. Without either feature
+/// there is no TLS to configure, and `https://` requests fail, unsent.
+#[cfg(any(feature = "rustls", feature = "native-tls"))]
+pub fn tls_config() -> TlsConfig {
+    if cfg!(feature = "native-tls") {
+        TlsConfig::builder().provider(TlsProvider::NativeTls).root_certs(RootCerts::PlatformVerifier).build()
+    } else {
+        TlsConfig::default()
+    }
 }
 
 impl Transport for UreqTransport {
@@ -162,13 +183,20 @@ pub fn classify(error: &ureq::Error) -> TransportFailure {
     match error {
         E::Timeout(T::Connect | T::Resolve) => TransportFailure::connect(),
         E::Timeout(_) => TransportFailure::timeout(),
-        E::HostNotFound | E::ConnectionFailed | E::Tls(_) | E::Rustls(_) | E::Pem(_) => {
-            TransportFailure::connect()
-        }
+        E::HostNotFound | E::ConnectionFailed | E::Tls(_) => TransportFailure::connect(),
+        #[cfg(feature = "rustls")]
+        E::Rustls(_) => TransportFailure::connect(),
+        #[cfg(feature = "native-tls")]
+        E::NativeTls(_) => TransportFailure::connect(),
+        #[cfg(any(feature = "rustls", feature = "native-tls"))]
+        E::Pem(_) => TransportFailure::connect(),
         E::Io(io) => classify_io(io),
         // The request could not even be formed: nothing left the process, and resending the
         // same request would fail the same way.
-        E::Http(_) | E::BadUri(_) | E::InvalidProxyUrl | E::RequireHttpsOnly(_) => nothing_sent,
+        // TlsRequired: an https URL with no TLS compiled in.
+        E::Http(_) | E::BadUri(_) | E::InvalidProxyUrl | E::RequireHttpsOnly(_) | E::TlsRequired => {
+            nothing_sent
+        }
         _ => TransportFailure::other(),
     }
 }
@@ -270,6 +298,47 @@ mod tests {
         assert_eq!(header_pairs(converted.headers()), want_headers);
         assert_eq!(converted.headers().get_all("set-cookie").iter().count(), 2);
         assert_eq!(converted.body(), &bytes);
+    }
+
+    #[cfg(any(feature = "rustls", feature = "native-tls"))]
+    #[test]
+    fn the_default_agent_uses_the_tls_the_features_pick() {
+        let agent = default_agent(DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT);
+        let want = if cfg!(feature = "native-tls") { TlsProvider::NativeTls } else { TlsProvider::Rustls };
+        assert_eq!(agent.config().tls_config().provider(), want);
+    }
+
+    /// A loopback listener that reports the first byte a client sends it, then hangs up.
+    fn first_byte_listener() -> (String, std::thread::JoinHandle<u8>) {
+        use std::io::Read;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("https://{}/v1/servers", listener.local_addr().unwrap());
+        let first_byte = std::thread::spawn(move || {
+            let (mut socket, _) = listener.accept().unwrap();
+            let mut first = [0u8; 1];
+            socket.read_exact(&mut first).map(|()| first[0]).unwrap_or(0)
+        });
+        (url, first_byte)
+    }
+
+    #[cfg(any(feature = "rustls", feature = "native-tls"))]
+    #[test]
+    fn https_requests_open_with_a_tls_handshake() {
+        let (url, first_byte) = first_byte_listener();
+        let result = UreqTransport::default().send(http::Request::get(url).body(Vec::new()).unwrap());
+        // 22 opens a TLS handshake record (the ClientHello); plain HTTP would start with `G`.
+        assert_eq!(first_byte.join().unwrap(), 22);
+        assert!(result.is_err(), "the listener speaks no TLS");
+    }
+
+    #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+    #[test]
+    fn without_tls_https_requests_fail_unsent() {
+        let (url, first_byte) = first_byte_listener();
+        let error =
+            UreqTransport::default().send(http::Request::get(url).body(Vec::new()).unwrap()).unwrap_err();
+        assert_eq!(first_byte.join().unwrap(), 0, "nothing was written");
+        assert!(!error.failure.maybe_sent, "{error:?}");
     }
 
     #[test]
