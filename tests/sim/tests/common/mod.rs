@@ -171,6 +171,21 @@ impl Harness {
         a.json
     }
 
+    /// `POST` that must answer 201, validated against the create operation's schema.
+    pub fn post_ok(&mut self, path: &str, body: Value) -> Value {
+        let a = self.call(Method::POST, path, Some(body));
+        assert_eq!(a.status, 201, "{path}: {:#}", a.json);
+        a.json
+    }
+
+    /// Creates an SSH key (a made-up ed25519 key unique per name); returns its id.
+    pub fn ssh_key(&mut self, name: &str) -> u64 {
+        let key = public_key(name);
+        let a = self.post_ok("/v1/ssh_keys", serde_json::json!({"name": name, "public_key": key}));
+        assert_schema("create_ssh_key", &a);
+        a["ssh_key"]["id"].as_u64().unwrap()
+    }
+
     /// Creates a server and lets its actions finish; returns its id.
     pub fn create_running(&mut self, name: &str) -> u64 {
         let body =
@@ -178,4 +193,29 @@ impl Harness {
         self.advance(Duration::from_secs(10));
         body["server"]["id"].as_u64().unwrap()
     }
+}
+
+/// An OpenSSH ed25519 public key line whose key body derives from `seed`.
+pub fn public_key(seed: &str) -> String {
+    let mut blob = Vec::new();
+    blob.extend_from_slice(&11u32.to_be_bytes());
+    blob.extend_from_slice(b"ssh-ed25519");
+    blob.extend_from_slice(&32u32.to_be_bytes());
+    let h = seed.bytes().fold(7u8, |h, b| h.wrapping_mul(31).wrapping_add(b));
+    blob.extend((0..32u8).map(|i| i.wrapping_mul(h).wrapping_add(h)));
+    format!("ssh-ed25519 {} {seed}@test", base64(&blob))
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const T: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut s = String::new();
+    for c in bytes.chunks(3) {
+        let n = (u32::from(c[0]) << 16)
+            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*c.get(2).unwrap_or(&0));
+        for i in 0..4 {
+            s.push(if i <= c.len() { T[((n >> (18 - 6 * i)) & 63) as usize] as char } else { '=' });
+        }
+    }
+    s
 }
