@@ -233,7 +233,7 @@ pub(crate) fn install(store: &mut Store) {
     let isos: [(u64, &str, &str, Option<&str>, bool); 4] = [
         (118610, "ubuntu-24.04.2-live-server-amd64.iso", "Ubuntu 24.04.2 (amd64)", Some("x86"), false),
         (118611, "ubuntu-24.04.2-live-server-arm64.iso", "Ubuntu 24.04.2 (arm64)", Some("arm"), false),
-        (117500, "virtio-win-0.1.266.iso", "virtio-win-0.1.266", None, false),
+        (117500, "virtio-win-0.1.266.iso", "virtio-win-0.1.266", Some("x86"), false),
         (7631, "FreeBSD-13.2-RELEASE-amd64-dvd1.iso", "FreeBSD 13.2 (amd64)", Some("x86"), true),
     ];
     for (id, name, description, arch, deprecated) in isos {

@@ -88,7 +88,7 @@ routes! {
     "list_floating_ip_actions" GET "/floating_ips/{id}/actions" FloatingIp S::list_actions;
     "assign_floating_ip" POST "/floating_ips/{id}/actions/assign" FloatingIp S::floating_ip_action;
     "change_floating_ip_dns_ptr" POST "/floating_ips/{id}/actions/change_dns_ptr" FloatingIp S::floating_ip_action;
-    "change_floating_ip_protection" POST "/floating_ips/{id}/actions/change_protection" FloatingIp S::floating_ip_action;
+    "change_floating_ip_protection" POST "/floating_ips/{id}/actions/change_protection" FloatingIp S::protection_action;
     "unassign_floating_ip" POST "/floating_ips/{id}/actions/unassign" FloatingIp S::floating_ip_action;
     "get_floating_ip_action" GET "/floating_ips/{id}/actions/{action_id}" FloatingIp S::get_action;
 
