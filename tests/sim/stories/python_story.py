@@ -7,6 +7,7 @@ or failed check ends the run with a non-zero status.
 import base64
 import os
 import sys
+import traceback
 
 from hcloud import Client
 from hcloud.firewalls.domain import FirewallResource, FirewallResourceLabelSelector, FirewallRule
@@ -228,6 +229,6 @@ if __name__ == "__main__":
     try:
         main()
     except Exception as e:  # noqa: BLE001 - any failure ends the story
-        import traceback; traceback.print_exc()
+        traceback.print_exc()
         print(f"python story failed at step {len(STEPS)} ({STEPS[-1] if STEPS else 'start'}): {type(e).__name__}: {e}", file=sys.stderr)
         sys.exit(1)
