@@ -47,6 +47,9 @@ async fn the_whole_story_against_the_simulator() {
     let sim = start_sim();
     let client = client_for(&sim, "sim-token");
     let started = Instant::now();
+    // The API accepts only SSH keys that exist.
+    let key = serde_json::json!({"ssh_keys": [{"name": "my-key", "public_key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGRlZmdoaWprbG1ub3BxcnN0dXZ3eHl6e3x9fn+AgYKD story@sim"}]});
+    sim.with_simulator(|s| s.seed(&key)).expect("the SSH key is seeded");
 
     // Create, with every field the story sets.
     let created = client

@@ -42,6 +42,9 @@ fn the_whole_story_runs_against_the_simulator() {
     let started = Instant::now();
     let sim = start();
     let client = client_for(&sim, TOKEN);
+    // The API accepts only SSH keys that exist.
+    let key = serde_json::json!({"ssh_keys": [{"name": "my-ssh-key", "public_key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGRlZmdoaWprbG1ub3BxcnN0dXZ3eHl6e3x9fn+AgYKD story@sim"}]});
+    sim.with_simulator(|s| s.seed(&key)).expect("the SSH key is seeded");
 
     // Create, with every field of the story.
     let request = CreateServer {

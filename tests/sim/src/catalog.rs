@@ -1,126 +1,85 @@
-//! The fixed catalog of server types, images and locations the simulator knows.
+//! The fixed catalog: locations, datacenters, server types, system and app
+//! images, ISOs and load balancer types, plus the price list built from them.
 //!
 //! Values are plausible, not authoritative: ids, prices and specs are chosen so
-//! that responses look like the real API's and satisfy its schema.
+//! that answers look like the real API's and satisfy its schema.
 
-use std::collections::BTreeMap;
+use serde_json::{json, Value};
 
-use serde::Serialize;
-use serde_json::value::RawValue;
+use crate::store::{Kind, Obj, Store};
 
-/// Net/gross pair of a price, as decimal strings.
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct Price {
-    pub net: String,
-    pub gross: String,
-}
+/// Euro-area VAT applied to gross prices.
+const VAT: f64 = 0.19;
+const TB: u64 = 1 << 40;
 
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct ServerTypePrice {
-    pub location: &'static str,
-    pub price_hourly: Price,
-    pub price_monthly: Price,
-    pub included_traffic: u64,
-    pub price_per_tb_traffic: Price,
-}
+/// The datacenter `GET /datacenters` recommends.
+pub(crate) const RECOMMENDED_DATACENTER: u64 = 4;
 
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct ServerTypeLocation {
-    pub id: u64,
-    pub name: &'static str,
-    pub deprecation: Option<()>,
-    pub recommended: bool,
-    pub available: bool,
-}
+/// (id, name, description, country, city, latitude, longitude, network zone, datacenter id, datacenter name)
+type LocationRow =
+    (u64, &'static str, &'static str, &'static str, &'static str, f64, f64, &'static str, u64, &'static str);
 
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct ServerType {
-    pub id: u64,
-    pub name: &'static str,
-    pub description: &'static str,
-    pub cores: u32,
-    pub memory: f64,
-    pub disk: u32,
-    pub deprecated: bool,
-    pub prices: Vec<ServerTypePrice>,
-    pub storage_type: &'static str,
-    pub cpu_type: &'static str,
-    pub category: &'static str,
-    pub architecture: &'static str,
-    pub deprecation: Option<()>,
-    pub locations: Vec<ServerTypeLocation>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct Location {
-    pub id: u64,
-    pub name: &'static str,
-    pub description: &'static str,
-    pub country: &'static str,
-    pub city: &'static str,
-    pub latitude: f64,
-    pub longitude: f64,
-    pub network_zone: &'static str,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct ImageProtection {
-    pub delete: bool,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct Image {
-    pub id: u64,
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    pub status: &'static str,
-    pub name: Option<&'static str>,
-    pub description: &'static str,
-    pub image_size: Option<f64>,
-    pub disk_size: f64,
-    pub created: &'static str,
-    pub created_from: Option<()>,
-    pub bound_to: Option<u64>,
-    pub os_flavor: &'static str,
-    pub os_version: Option<&'static str>,
-    pub rapid_deploy: bool,
-    pub protection: ImageProtection,
-    pub deprecated: Option<&'static str>,
-    pub deleted: Option<&'static str>,
-    pub labels: BTreeMap<String, String>,
-    pub architecture: &'static str,
-}
-
-/// Everything a server can reference.
-#[derive(Debug, Clone)]
-pub(crate) struct Catalog {
-    pub server_types: Vec<ServerType>,
-    pub images: Vec<Image>,
-    pub locations: Vec<Location>,
-    /// The entries above, serialised once: embedding them verbatim makes
-    /// rendering a server several times cheaper, which listing pages of 50 needs.
-    pub server_types_json: Vec<Box<RawValue>>,
-    pub images_json: Vec<Box<RawValue>>,
-    pub locations_json: Vec<Box<RawValue>>,
-}
-
-fn raw<T: Serialize>(items: &[T]) -> Vec<Box<RawValue>> {
-    items
-        .iter()
-        .map(|item| serde_json::value::to_raw_value(item).expect("catalog entries serialise"))
-        .collect()
-}
+const LOCATIONS: [LocationRow; 6] = [
+    (
+        1,
+        "fsn1",
+        "Falkenstein DC Park 1",
+        "DE",
+        "Falkenstein",
+        50.47612,
+        12.370071,
+        "eu-central",
+        4,
+        "fsn1-dc14",
+    ),
+    (2, "nbg1", "Nuremberg DC Park 1", "DE", "Nuremberg", 49.452102, 11.076665, "eu-central", 2, "nbg1-dc3"),
+    (3, "hel1", "Helsinki DC Park 1", "FI", "Helsinki", 60.169855, 24.938379, "eu-central", 3, "hel1-dc2"),
+    (4, "ash", "Ashburn, VA", "US", "Ashburn, VA", 39.045821, -77.487073, "us-east", 5, "ash-dc1"),
+    (5, "hil", "Hillsboro, OR", "US", "Hillsboro, OR", 45.54222, -122.95125, "us-west", 6, "hil-dc1"),
+    (6, "sin", "Singapore", "SG", "Singapore", 1.283333, 103.833333, "ap-southeast", 7, "sin-dc1"),
+];
 
 const EU: &[&str] = &["fsn1", "nbg1", "hel1"];
 const ALL: &[&str] = &["fsn1", "nbg1", "hel1", "ash", "hil", "sin"];
 
-fn price(net: f64) -> Price {
-    Price { net: format!("{net:.10}"), gross: format!("{:.10}", net * 1.19) }
+/// (id, name, cores, memory GB, disk GB, cpu type, category, architecture, monthly net EUR, where, deprecated)
+type TypeRow = (
+    u64,
+    &'static str,
+    u32,
+    f64,
+    u32,
+    &'static str,
+    &'static str,
+    &'static str,
+    f64,
+    &'static [&'static str],
+    bool,
+);
+
+/// (x86 id, arm id, name, description, flavor, version, created, deprecated)
+type ImageRow = (u64, u64, &'static str, &'static str, &'static str, &'static str, &'static str, bool);
+
+const SERVER_TYPES: [TypeRow; 8] = [
+    (1, "cx11", 1, 2.0, 20, "shared", "cost_optimized", "x86", 3.29, EU, true),
+    (104, "cx22", 2, 4.0, 40, "shared", "cost_optimized", "x86", 3.79, EU, false),
+    (105, "cx32", 4, 8.0, 80, "shared", "cost_optimized", "x86", 6.80, EU, false),
+    (22, "cpx11", 2, 2.0, 40, "shared", "regular_purpose", "x86", 4.35, ALL, false),
+    (114, "cpx22", 2, 4.0, 80, "shared", "regular_purpose", "x86", 7.99, ALL, false),
+    (24, "cpx31", 4, 8.0, 160, "shared", "regular_purpose", "x86", 14.86, ALL, false),
+    (45, "cax11", 2, 4.0, 40, "shared", "cost_optimized", "arm", 3.79, EU, false),
+    (96, "ccx13", 2, 8.0, 80, "dedicated", "general_purpose", "x86", 12.49, ALL, false),
+];
+
+/// When the deprecated entries of the catalog were announced and stop being offered.
+const DEPRECATION: (&str, &str) = ("2024-06-06T00:00:00Z", "2024-09-06T00:00:00Z");
+
+fn price(net: f64) -> Value {
+    json!({"net": format!("{net:.10}"), "gross": format!("{:.10}", net * (1.0 + VAT))})
 }
 
 /// Traffic included per month: 20 TB in Europe, 1 TB in the US, 0.5 TB in Singapore.
 fn included_traffic(location: &str) -> u64 {
-    const TB: u64 = 1 << 40;
     match location {
         "ash" | "hil" => TB,
         "sin" => TB / 2,
@@ -128,211 +87,240 @@ fn included_traffic(location: &str) -> u64 {
     }
 }
 
-impl Catalog {
-    pub(crate) fn builtin() -> Self {
-        let locations = vec![
-            Location {
-                id: 1,
-                name: "fsn1",
-                description: "Falkenstein DC Park 1",
-                country: "DE",
-                city: "Falkenstein",
-                latitude: 50.47612,
-                longitude: 12.370071,
-                network_zone: "eu-central",
-            },
-            Location {
-                id: 2,
-                name: "nbg1",
-                description: "Nuremberg DC Park 1",
-                country: "DE",
-                city: "Nuremberg",
-                latitude: 49.452102,
-                longitude: 11.076665,
-                network_zone: "eu-central",
-            },
-            Location {
-                id: 3,
-                name: "hel1",
-                description: "Helsinki DC Park 1",
-                country: "FI",
-                city: "Helsinki",
-                latitude: 60.169855,
-                longitude: 24.938379,
-                network_zone: "eu-central",
-            },
-            Location {
-                id: 4,
-                name: "ash",
-                description: "Ashburn, VA",
-                country: "US",
-                city: "Ashburn, VA",
-                latitude: 39.045821,
-                longitude: -77.487073,
-                network_zone: "us-east",
-            },
-            Location {
-                id: 5,
-                name: "hil",
-                description: "Hillsboro, OR",
-                country: "US",
-                city: "Hillsboro, OR",
-                latitude: 45.54222,
-                longitude: -122.95125,
-                network_zone: "us-west",
-            },
-            Location {
-                id: 6,
-                name: "sin",
-                description: "Singapore",
-                country: "SG",
-                city: "Singapore",
-                latitude: 1.283333,
-                longitude: 103.833333,
-                network_zone: "ap-southeast",
-            },
-        ];
+fn deprecation(deprecated: bool) -> Value {
+    if deprecated {
+        json!({"announced": DEPRECATION.0, "unavailable_after": DEPRECATION.1})
+    } else {
+        Value::Null
+    }
+}
 
-        // (id, name, cores, memory GB, disk GB, cpu_type, category, arch, monthly net EUR, where)
-        type Row = (
-            u64,
-            &'static str,
-            u32,
-            f64,
-            u32,
-            &'static str,
-            &'static str,
-            &'static str,
-            f64,
-            &'static [&'static str],
-        );
-        let rows: [Row; 7] = [
-            (104, "cx22", 2, 4.0, 40, "shared", "cost_optimized", "x86", 3.79, EU),
-            (105, "cx32", 4, 8.0, 80, "shared", "cost_optimized", "x86", 6.80, EU),
-            (22, "cpx11", 2, 2.0, 40, "shared", "regular_purpose", "x86", 4.35, ALL),
-            (114, "cpx22", 2, 4.0, 80, "shared", "regular_purpose", "x86", 7.99, ALL),
-            (24, "cpx31", 4, 8.0, 160, "shared", "regular_purpose", "x86", 14.86, ALL),
-            (45, "cax11", 2, 4.0, 40, "shared", "cost_optimized", "arm", 3.79, EU),
-            (96, "ccx13", 2, 8.0, 80, "dedicated", "general_purpose", "x86", 12.49, ALL),
-        ];
-        let server_types: Vec<ServerType> = rows
+fn location_json(row: &LocationRow) -> Value {
+    let (id, name, description, country, city, latitude, longitude, zone, _, _) = *row;
+    json!({
+        "id": id, "name": name, "description": description, "country": country, "city": city,
+        "latitude": latitude, "longitude": longitude, "network_zone": zone,
+    })
+}
+
+fn location_prices(monthly: f64, places: &[&str]) -> Vec<Value> {
+    places
+        .iter()
+        .map(|&loc| {
+            json!({
+                "location": loc,
+                "price_hourly": price(monthly / 730.0),
+                "price_monthly": price(monthly),
+                "included_traffic": included_traffic(loc),
+                "price_per_tb_traffic": price(1.0),
+            })
+        })
+        .collect()
+}
+
+fn obj(v: Value) -> Obj {
+    match v {
+        Value::Object(m) => m,
+        _ => Obj::new(),
+    }
+}
+
+/// Puts the catalog into a fresh store.
+pub(crate) fn install(store: &mut Store) {
+    for row in &LOCATIONS {
+        store.insert_with_id(Kind::Location, row.0, obj(location_json(row)));
+    }
+
+    for &(id, name, cores, memory, disk, cpu, category, arch, monthly, places, deprecated) in &SERVER_TYPES {
+        let locations: Vec<Value> = LOCATIONS
             .iter()
-            .map(|&(id, name, cores, memory, disk, cpu_type, category, arch, monthly, avail)| {
-                let description: &'static str = match name {
-                    "cx22" => "CX22",
-                    "cx32" => "CX32",
-                    "cpx11" => "CPX11",
-                    "cpx22" => "CPX22",
-                    "cpx31" => "CPX31",
-                    "cax11" => "CAX11",
-                    _ => "CCX13",
-                };
-                let prices = avail
-                    .iter()
-                    .map(|&loc| ServerTypePrice {
-                        location: loc,
-                        price_hourly: price(monthly / 730.0),
-                        price_monthly: price(monthly),
-                        included_traffic: included_traffic(loc),
-                        price_per_tb_traffic: price(1.0),
-                    })
-                    .collect();
-                let type_locations = locations
-                    .iter()
-                    .filter(|l| avail.contains(&l.name))
-                    .map(|l| ServerTypeLocation {
-                        id: l.id,
-                        name: l.name,
-                        deprecation: None,
-                        recommended: l.name == avail[0],
-                        available: true,
-                    })
-                    .collect();
-                ServerType {
-                    id,
-                    name,
-                    description,
-                    cores,
-                    memory,
-                    disk,
-                    deprecated: false,
-                    prices,
-                    storage_type: "local",
-                    cpu_type,
-                    category,
-                    architecture: arch,
-                    deprecation: None,
-                    locations: type_locations,
-                }
+            .filter(|l| places.contains(&l.1))
+            .map(|l| {
+                json!({
+                    "id": l.0, "name": l.1, "deprecation": deprecation(deprecated),
+                    "recommended": !deprecated && l.1 == places[0], "available": !deprecated,
+                })
             })
             .collect();
+        store.insert_with_id(
+            Kind::ServerType,
+            id,
+            obj(json!({
+                "name": name, "description": name.to_uppercase(), "cores": cores, "memory": memory,
+                "disk": disk, "deprecated": deprecated, "prices": location_prices(monthly, places),
+                "storage_type": "local", "cpu_type": cpu, "category": category, "architecture": arch,
+                "deprecation": deprecation(deprecated), "locations": locations,
+            })),
+        );
+    }
 
-        // (x86 id, arm id, name, description, flavor, version, created)
-        let image_rows: [(u64, u64, &str, &str, &str, &str, &str); 6] = [
-            (161547269, 161547270, "ubuntu-24.04", "Ubuntu 24.04", "ubuntu", "24.04", "2024-04-25T12:00:00Z"),
-            (67794396, 103908070, "ubuntu-22.04", "Ubuntu 22.04", "ubuntu", "22.04", "2022-04-21T12:00:00Z"),
-            (114690387, 114690389, "debian-12", "Debian 12", "debian", "12", "2023-06-13T12:00:00Z"),
-            (268640116, 268640117, "debian-13", "Debian 13", "debian", "13", "2025-08-12T12:00:00Z"),
-            (251022553, 251022554, "fedora-42", "Fedora 42", "fedora", "42", "2025-04-16T12:00:00Z"),
-            (76766499, 103908072, "rocky-9", "Rocky Linux 9", "rocky", "9", "2022-07-15T12:00:00Z"),
-        ];
-        let mut images = Vec::new();
-        for (x86_id, arm_id, name, description, flavor, version, created) in image_rows {
-            for (id, arch) in [(x86_id, "x86"), (arm_id, "arm")] {
-                images.push(Image {
-                    id,
-                    kind: "system",
-                    status: "available",
-                    name: Some(name),
-                    description,
-                    image_size: None,
-                    disk_size: 5.0,
-                    created,
-                    created_from: None,
-                    bound_to: None,
-                    os_flavor: flavor,
-                    os_version: Some(version),
-                    rapid_deploy: true,
-                    protection: ImageProtection { delete: false },
-                    deprecated: None,
-                    deleted: None,
-                    labels: BTreeMap::new(),
-                    architecture: arch,
-                });
-            }
+    for row in &LOCATIONS {
+        let types: Vec<u64> = SERVER_TYPES.iter().filter(|t| t.9.contains(&row.1)).map(|t| t.0).collect();
+        let available: Vec<u64> =
+            SERVER_TYPES.iter().filter(|t| t.9.contains(&row.1) && !t.10).map(|t| t.0).collect();
+        store.insert_with_id(
+            Kind::Datacenter,
+            row.8,
+            obj(json!({
+                "name": row.9,
+                "description": format!("{} virtual DC 1", row.4),
+                "location": location_json(row),
+                "server_types": {"supported": types, "available": available, "available_for_migration": available},
+            })),
+        );
+    }
+
+    let images: [ImageRow; 7] = [
+        (
+            161547269,
+            161547270,
+            "ubuntu-24.04",
+            "Ubuntu 24.04",
+            "ubuntu",
+            "24.04",
+            "2024-04-25T12:00:00Z",
+            false,
+        ),
+        (
+            67794396,
+            103908070,
+            "ubuntu-22.04",
+            "Ubuntu 22.04",
+            "ubuntu",
+            "22.04",
+            "2022-04-21T12:00:00Z",
+            false,
+        ),
+        (
+            15512617,
+            103908069,
+            "ubuntu-20.04",
+            "Ubuntu 20.04",
+            "ubuntu",
+            "20.04",
+            "2020-04-23T12:00:00Z",
+            true,
+        ),
+        (114690387, 114690389, "debian-12", "Debian 12", "debian", "12", "2023-06-13T12:00:00Z", false),
+        (268640116, 268640117, "debian-13", "Debian 13", "debian", "13", "2025-08-12T12:00:00Z", false),
+        (251022553, 251022554, "fedora-42", "Fedora 42", "fedora", "42", "2025-04-16T12:00:00Z", false),
+        (76766499, 103908072, "rocky-9", "Rocky Linux 9", "rocky", "9", "2022-07-15T12:00:00Z", false),
+    ];
+    for (x86, arm, name, description, flavor, version, created, deprecated) in images {
+        for (id, arch) in [(x86, "x86"), (arm, "arm")] {
+            store.insert_with_id(
+                Kind::Image,
+                id,
+                obj(image_json("system", name, description, flavor, version, created, arch, deprecated)),
+            );
         }
+    }
+    store.insert_with_id(
+        Kind::Image,
+        114690400,
+        obj(image_json(
+            "app",
+            "docker-ce",
+            "Docker CE",
+            "ubuntu",
+            "24.04",
+            "2024-05-02T12:00:00Z",
+            "x86",
+            false,
+        )),
+    );
 
-        Self {
-            server_types_json: raw(&server_types),
-            images_json: raw(&images),
-            locations_json: raw(&locations),
-            server_types,
-            images,
-            locations,
-        }
+    let isos: [(u64, &str, &str, Option<&str>, bool); 4] = [
+        (118610, "ubuntu-24.04.2-live-server-amd64.iso", "Ubuntu 24.04.2 (amd64)", Some("x86"), false),
+        (118611, "ubuntu-24.04.2-live-server-arm64.iso", "Ubuntu 24.04.2 (arm64)", Some("arm"), false),
+        (117500, "virtio-win-0.1.266.iso", "virtio-win-0.1.266", Some("x86"), false),
+        (7631, "FreeBSD-13.2-RELEASE-amd64-dvd1.iso", "FreeBSD 13.2 (amd64)", Some("x86"), true),
+    ];
+    for (id, name, description, arch, deprecated) in isos {
+        store.insert_with_id(
+            Kind::Iso,
+            id,
+            obj(json!({
+                "name": name, "description": description, "type": "public",
+                "deprecation": deprecation(deprecated), "architecture": arch,
+            })),
+        );
     }
 
-    /// Looks a server type up by name or numeric id.
-    pub(crate) fn server_type(&self, key: &str) -> Option<usize> {
-        self.server_types.iter().position(|t| t.name == key || t.id.to_string() == key)
+    let lb_types: [(u64, &str, u64, u64, u64, u64, f64); 3] = [
+        (1, "lb11", 10_000, 5, 25, 10, 5.39),
+        (2, "lb21", 20_000, 15, 75, 25, 16.40),
+        (3, "lb31", 40_000, 30, 150, 50, 32.90),
+    ];
+    for (id, name, connections, services, targets, certificates, monthly) in lb_types {
+        store.insert_with_id(
+            Kind::LoadBalancerType,
+            id,
+            obj(json!({
+                "name": name, "description": name.to_uppercase(), "max_connections": connections,
+                "max_services": services, "max_targets": targets, "max_assigned_certificates": certificates,
+                "deprecated": null, "deprecation": null, "prices": location_prices(monthly, ALL),
+            })),
+        );
     }
+}
 
-    /// Looks a location up by name or numeric id.
-    pub(crate) fn location(&self, key: &str) -> Option<usize> {
-        self.locations.iter().position(|l| l.name == key || l.id.to_string() == key)
-    }
+#[allow(clippy::too_many_arguments)]
+fn image_json(
+    kind: &str,
+    name: &str,
+    description: &str,
+    flavor: &str,
+    version: &str,
+    created: &str,
+    arch: &str,
+    deprecated: bool,
+) -> Value {
+    json!({
+        "type": kind, "status": "available", "name": name, "description": description,
+        "image_size": null, "disk_size": 5.0, "created": created, "created_from": null, "bound_to": null,
+        "os_flavor": flavor, "os_version": version, "rapid_deploy": true, "protection": {"delete": false},
+        "deprecated": if deprecated { Value::from(DEPRECATION.0) } else { Value::Null },
+        "deleted": null, "labels": {}, "architecture": arch,
+    })
+}
 
-    /// Looks an image up by id, or by name for the given architecture (names are
-    /// shared between the x86 and arm builds, ids are not).
-    pub(crate) fn image(&self, key: &str, arch: &str) -> Option<usize> {
-        self.images
-            .iter()
-            .position(|i| i.id.to_string() == key)
-            .or_else(|| self.images.iter().position(|i| i.name == Some(key) && i.architecture == arch))
-    }
-
-    pub(crate) fn type_available_in(&self, server_type: usize, location: usize) -> bool {
-        let name = self.locations[location].name;
-        self.server_types[server_type].locations.iter().any(|l| l.name == name)
-    }
+/// `GET /pricing`, derived from the catalog.
+pub(crate) fn pricing(store: &Store) -> Value {
+    let per_location = |net: f64, hourly: bool| -> Vec<Value> {
+        ALL.iter()
+            .map(|loc| {
+                let mut p = json!({"location": loc, "price_monthly": price(net)});
+                if hourly {
+                    p["price_hourly"] = price(net / 730.0);
+                }
+                p
+            })
+            .collect()
+    };
+    let entries = |kind: Kind| -> Vec<Value> {
+        store
+            .items(kind)
+            .values()
+            .map(|t| json!({"id": t["id"], "name": t["name"], "prices": t["prices"]}))
+            .collect()
+    };
+    json!({
+        "currency": "EUR",
+        "vat_rate": format!("{:.2}", VAT * 100.0),
+        "primary_ips": [
+            {"type": "ipv4", "prices": per_location(0.50, true)},
+            {"type": "ipv6", "prices": per_location(0.0, true)},
+        ],
+        "floating_ips": [
+            {"type": "ipv4", "prices": per_location(3.00, false)},
+            {"type": "ipv6", "prices": per_location(3.00, false)},
+        ],
+        "image": {"price_per_gb_month": price(0.011)},
+        "volume": {"price_per_gb_month": price(0.044)},
+        "server_backup": {"percentage": "20.00"},
+        "server_types": entries(Kind::ServerType),
+        "load_balancer_types": entries(Kind::LoadBalancerType),
+        "floating_ip": {"price_monthly": price(3.00)},
+    })
 }

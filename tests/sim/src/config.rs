@@ -3,7 +3,8 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-/// UNIX timestamp of 2026-01-01T00:00:00Z, the default virtual wall-clock epoch.
+/// UNIX timestamp of 2026-01-01T00:00:00Z, the epoch of a simulator driven in
+/// virtual time when none is set.
 pub const DEFAULT_EPOCH_UNIX: i64 = 1_767_225_600;
 
 /// Configuration of one simulator instance.
@@ -39,8 +40,10 @@ pub struct SimConfig {
     /// Path prefix of the API (default `/v1`); other paths answer 404.
     pub api_prefix: String,
     /// UNIX time that virtual time zero maps to, for `created`, `started`,
-    /// `finished` and `RateLimit-Reset` (default 2026-01-01T00:00:00Z).
-    pub epoch_unix: i64,
+    /// `finished` and `RateLimit-Reset`. `None` (the default): a
+    /// [`SimServer`](crate::SimServer) with a real clock uses the wall clock at its
+    /// start, and anything else [`DEFAULT_EPOCH_UNIX`].
+    pub epoch_unix: Option<i64>,
 }
 
 impl Default for SimConfig {
@@ -54,7 +57,7 @@ impl Default for SimConfig {
             rate_limit_capacity: 3600,
             rate_limit_refill_per_sec: 1.0,
             api_prefix: "/v1".to_owned(),
-            epoch_unix: DEFAULT_EPOCH_UNIX,
+            epoch_unix: None,
         }
     }
 }
@@ -103,9 +106,9 @@ impl SimConfig {
         self
     }
 
-    /// Sets [`epoch_unix`](Self::epoch_unix).
+    /// Fixes [`epoch_unix`](Self::epoch_unix).
     pub fn with_epoch_unix(mut self, epoch_unix: i64) -> Self {
-        self.epoch_unix = epoch_unix;
+        self.epoch_unix = Some(epoch_unix);
         self
     }
 

@@ -100,7 +100,15 @@ impl SimServer {
         Self::serve(sim, prefix, options)
     }
 
-    fn serve(sim: Simulator, prefix: String, options: ServerOptions) -> io::Result<Self> {
+    fn serve(mut sim: Simulator, prefix: String, options: ServerOptions) -> io::Result<Self> {
+        // A real clock means real timestamps, unless an epoch was fixed.
+        if sim.config().epoch_unix.is_none() && !options.clock.is_manual() {
+            let wall =
+                std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+            sim.set_epoch_unix(
+                i64::try_from(wall).unwrap_or(0) - i64::try_from(options.clock.now().as_secs()).unwrap_or(0),
+            );
+        }
         let listener = TcpListener::bind(("127.0.0.1", options.port))?;
         let addr = listener.local_addr()?;
         let sim = Arc::new(Mutex::new(sim));
@@ -434,6 +442,12 @@ fn serve_connection(stream: TcpStream, sim: &Mutex<Simulator>, shared: &Shared, 
             }
         };
         let is_head = req.method() == Method::HEAD;
+        if let Some(resp) = clock_control(&req, clock) {
+            if write_response(&mut conn.stream, &resp, keep_alive, is_head).is_err() || !keep_alive {
+                return;
+            }
+            continue;
+        }
         let reply = {
             let mut sim = lock(sim);
             sim.handle_with_fault(clock.now(), req)
@@ -461,6 +475,39 @@ fn serve_connection(stream: TcpStream, sim: &Mutex<Simulator>, shared: &Shared, 
             return;
         }
     }
+}
+
+/// `GET /_sim/clock` tells the virtual time; `POST` with `{"advance_seconds": s}` skips ahead.
+fn clock_control(req: &Request<Vec<u8>>, clock: &Clock) -> Option<Response<Vec<u8>>> {
+    if req.uri().path().trim_end_matches('/') != format!("{}/clock", crate::control::CONTROL_PREFIX) {
+        return None;
+    }
+    let advance = match *req.method() {
+        Method::GET => Ok(0.0),
+        Method::POST => serde_json::from_slice::<serde_json::Value>(req.body())
+            .ok()
+            .and_then(|v| v["advance_seconds"].as_f64())
+            .filter(|s| s.is_finite() && *s >= 0.0)
+            .ok_or("the body needs a non-negative number \"advance_seconds\""),
+        _ => Err("use GET or POST"),
+    };
+    let (status, body) = match advance {
+        Ok(s) => {
+            clock.advance(Duration::from_secs_f64(s));
+            (
+                StatusCode::OK,
+                serde_json::json!({"now_seconds": clock.now().as_secs_f64(), "manual": clock.is_manual()}),
+            )
+        }
+        Err(m) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            serde_json::json!({"error": {"code": "invalid_input", "message": m, "details": null}}),
+        ),
+    };
+    let mut resp = Response::new(serde_json::to_vec(&body).unwrap_or_default());
+    *resp.status_mut() = status;
+    resp.headers_mut().insert(http::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    Some(resp)
 }
 
 /// Sleeps in short steps; false if the server is stopping.

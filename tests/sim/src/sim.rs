@@ -1,6 +1,6 @@
 //! The sans-IO simulator: state, request dispatch and the response envelope.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use http::header::{HeaderName, HeaderValue, ALLOW, CONTENT_TYPE};
@@ -8,16 +8,17 @@ use http::{Method, Request, Response, StatusCode};
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use crate::catalog::Catalog;
+use crate::actions::Action;
 use crate::config::SimConfig;
 use crate::faults::{FaultKind, FaultRule, Reply};
-use crate::model::{Action, Effect, Pagination, Server, SERVER_STATUSES};
 use crate::rng::SplitMix64;
-use crate::util::{rfc3339, Query};
+use crate::store::{Kind, Store};
+use crate::util::Query;
 
 const EXPOSED_HEADERS: &str = "RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, X-Correlation-Id, Link";
 
-/// A stateful, deterministic model of the Hetzner Cloud API's servers and actions.
+/// A stateful, deterministic model of the Hetzner Cloud API: every operation of the
+/// official spec, over resources kept as JSON objects.
 ///
 /// It performs no I/O and reads no clock: the caller passes the current virtual
 /// time into every call, so tests can jump through minutes of action progress in
@@ -48,16 +49,20 @@ const EXPOSED_HEADERS: &str = "RateLimit-Limit, RateLimit-Remaining, RateLimit-R
 pub struct Simulator {
     pub(crate) config: SimConfig,
     pub(crate) prefix: String,
-    pub(crate) catalog: Catalog,
+    /// UNIX time of virtual time zero, for every timestamp the simulator writes.
+    pub(crate) epoch: i64,
     pub(crate) now: Duration,
-    pub(crate) servers: BTreeMap<u64, Server>,
-    pub(crate) names: HashMap<String, u64>,
+    pub(crate) store: Store,
     pub(crate) actions: BTreeMap<u64, Action>,
     /// Unfinished actions ordered by (finish time, id), so settling is cheap.
     pub(crate) pending: BTreeSet<(Duration, u64)>,
-    pub(crate) placement_groups: BTreeMap<u64, Vec<u64>>,
-    pub(crate) next_server_id: u64,
     pub(crate) next_action_id: u64,
+    /// RRsets of all zones, by (zone, name, type).
+    pub(crate) rrsets: BTreeMap<crate::resources::zones::RrsetKey, crate::store::Obj>,
+    /// Counter behind every public address handed out.
+    pub(crate) ip_counter: u64,
+    /// While seeding, actions finish at once and never fail.
+    pub(crate) instant: bool,
     pub(crate) secrets: SplitMix64,
     correlation: SplitMix64,
     bucket_tokens: f64,
@@ -73,7 +78,7 @@ pub(crate) struct ApiError {
     pub message: String,
     pub details: Option<Value>,
     /// Methods for the `Allow` header of a 405.
-    pub allow: Option<&'static str>,
+    pub allow: Option<String>,
 }
 
 impl ApiError {
@@ -115,6 +120,24 @@ impl ApiError {
         }
     }
 
+    /// `404 not_found` for a missing resource of a kind.
+    pub(crate) fn missing(kind: Kind, id: u64) -> Self {
+        Self::not_found(&format!("{} with ID '{id}'", kind.title()))
+    }
+
+    /// An error with a code of its own (`server_not_stopped`, `protected`, …).
+    pub(crate) fn code(status: u16, code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::from_u16(status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY), code, message)
+    }
+
+    /// `409 uniqueness_error` naming the field.
+    pub(crate) fn taken(field: &str, value: &str) -> Self {
+        let mut e =
+            Self::new(StatusCode::CONFLICT, "uniqueness_error", format!("{field} '{value}' is already used"));
+        e.details = Some(json!({"fields": [{"name": field}]}));
+        e
+    }
+
     pub(crate) fn invalid_field(field: &str, message: impl Into<String>) -> Self {
         Self::invalid(&[(field.to_owned(), message.into())])
     }
@@ -135,8 +158,13 @@ pub(crate) struct Out {
 }
 
 impl Out {
-    pub(crate) fn json<T: Serialize>(status: StatusCode, value: &T) -> Self {
+    pub(crate) fn body<T: Serialize>(status: StatusCode, value: &T) -> Self {
         Self { status, body: to_json(value), link: None }
+    }
+
+    /// `204 No Content`.
+    pub(crate) fn empty() -> Self {
+        Self { status: StatusCode::NO_CONTENT, body: Vec::new(), link: None }
     }
 }
 
@@ -160,107 +188,6 @@ pub(crate) struct Ctx<'a> {
     pub body: &'a [u8],
 }
 
-/// Page selection shared by all list endpoints.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Paging {
-    pub page: u64,
-    pub per_page: u64,
-}
-
-impl Paging {
-    pub(crate) const MAX_PER_PAGE: u64 = 50;
-
-    pub(crate) fn parse(q: &Query) -> Result<Self, ApiError> {
-        let mut errors = Vec::new();
-        let mut num = |key: &str, default: u64| match q.get(key) {
-            None => default,
-            Some(v) => match v.parse::<u64>() {
-                Ok(n) if n >= 1 => n,
-                _ => {
-                    errors.push((key.to_owned(), "must be a positive integer".to_owned()));
-                    default
-                }
-            },
-        };
-        let page = num("page", 1);
-        let per_page = num("per_page", 25);
-        if per_page > Self::MAX_PER_PAGE {
-            errors.push((
-                "per_page".to_owned(),
-                format!("must be less than or equal to {}", Self::MAX_PER_PAGE),
-            ));
-        }
-        if errors.is_empty() {
-            Ok(Self { page, per_page })
-        } else {
-            Err(ApiError::invalid(&errors))
-        }
-    }
-
-    /// The index range of this page within `total` items, and its metadata.
-    pub(crate) fn window(&self, total: usize) -> (std::ops::Range<usize>, Pagination) {
-        let total_u = total as u64;
-        let last = total_u.div_ceil(self.per_page).max(1);
-        let start = (self.page - 1).saturating_mul(self.per_page).min(total_u) as usize;
-        let end = (start as u64 + self.per_page).min(total_u) as usize;
-        let meta = Pagination {
-            page: self.page,
-            per_page: self.per_page,
-            previous_page: (self.page > 1).then(|| (self.page - 1).min(last)),
-            next_page: (self.page < last).then_some(self.page + 1),
-            last_page: Some(last),
-            total_entries: Some(total_u),
-        };
-        (start..end, meta)
-    }
-}
-
-/// Parses repeatable `sort=field[:asc|:desc]` parameters.
-pub(crate) fn parse_sort<'q>(q: &'q Query, fields: &[&str]) -> Result<Vec<(&'q str, bool)>, ApiError> {
-    q.all("sort")
-        .map(|s| {
-            let (field, desc) = match s.split_once(':') {
-                None => (s, false),
-                Some((f, "asc")) => (f, false),
-                Some((f, "desc")) => (f, true),
-                Some(_) => return Err(ApiError::invalid_field("sort", format!("invalid sort value '{s}'"))),
-            };
-            if fields.contains(&field) {
-                Ok((field, desc))
-            } else {
-                Err(ApiError::invalid_field("sort", format!("invalid sort value '{s}'")))
-            }
-        })
-        .collect()
-}
-
-/// Sorts `items` by the parsed `sort` keys in order, ties broken by id, as the API does.
-/// `compare` orders two items by one named field.
-pub(crate) fn sort_by_keys<T>(
-    items: &mut [&T],
-    sorts: &[(&str, bool)],
-    compare: impl Fn(&T, &T, &str) -> std::cmp::Ordering,
-    id: impl Fn(&T) -> u64,
-) {
-    if sorts.is_empty() {
-        return;
-    }
-    items.sort_by(|a, b| {
-        sorts
-            .iter()
-            .map(|&(field, desc)| {
-                let ord = compare(a, b, field);
-                if desc {
-                    ord.reverse()
-                } else {
-                    ord
-                }
-            })
-            .find(|o| o.is_ne())
-            .unwrap_or_else(|| id(a).cmp(&id(b)))
-    });
-}
-
 impl Default for Simulator {
     fn default() -> Self {
         Self::new(SimConfig::default())
@@ -272,17 +199,17 @@ impl Simulator {
     pub fn new(config: SimConfig) -> Self {
         let prefix = config.normalized_prefix();
         let bucket_tokens = f64::from(config.rate_limit_capacity);
-        Self {
+        let mut sim = Self {
             prefix,
-            catalog: Catalog::builtin(),
+            epoch: config.epoch_unix.unwrap_or(crate::config::DEFAULT_EPOCH_UNIX),
             now: Duration::ZERO,
-            servers: BTreeMap::new(),
-            names: HashMap::new(),
+            store: Store::default(),
             actions: BTreeMap::new(),
             pending: BTreeSet::new(),
-            placement_groups: BTreeMap::new(),
-            next_server_id: 1,
             next_action_id: 1,
+            rrsets: BTreeMap::new(),
+            ip_counter: 0,
+            instant: false,
             // Distinct streams: an extra request must not change the next password.
             secrets: SplitMix64::new(config.seed ^ 0x5EC2_E75E_C2E7_5EC2),
             correlation: SplitMix64::new(config.seed ^ 0xC022_E1A7_10C0_22E1),
@@ -290,7 +217,9 @@ impl Simulator {
             bucket_at: Duration::ZERO,
             faults: Vec::new(),
             config,
-        }
+        };
+        crate::catalog::install(&mut sim.store);
+        sim
     }
 
     /// The configuration this simulator was built with.
@@ -303,9 +232,26 @@ impl Simulator {
         self.now
     }
 
-    /// Number of servers currently stored (including ones being deleted).
+    /// Number of servers currently stored.
     pub fn server_count(&self) -> usize {
-        self.servers.len()
+        self.store.len(Kind::Server)
+    }
+
+    /// Number of stored resources of a kind, by its collection name (`"volumes"`),
+    /// or `None` for an unknown collection.
+    pub fn count(&self, collection: &str) -> Option<usize> {
+        Kind::from_plural(collection).map(|k| self.store.len(k))
+    }
+
+    /// UNIX time that virtual time zero stands for.
+    pub fn epoch_unix(&self) -> i64 {
+        self.epoch
+    }
+
+    /// Sets the UNIX time of virtual time zero (a server with a real clock uses
+    /// the wall clock at its start). Timestamps already written keep their value.
+    pub fn set_epoch_unix(&mut self, epoch: i64) {
+        self.epoch = epoch;
     }
 
     /// Moves virtual time forward and applies the effects of actions that finished
@@ -343,6 +289,11 @@ impl Simulator {
         let correlation_id = self.correlation.uuid();
         let (parts, body) = req.into_parts();
         let full_path = parts.uri.path().to_owned();
+        if let Some(rest) = crate::control::below_control(&full_path) {
+            let mut r = self.control(&parts.method, rest, parts.uri.query(), &body);
+            decorate(&mut r, &correlation_id);
+            return Reply::Respond(r);
+        }
         let below_prefix = self.below_prefix(&full_path).map(str::to_owned);
         let fault_path = below_prefix.as_deref().unwrap_or(&full_path);
 
@@ -479,7 +430,10 @@ impl Simulator {
             Ok(out) => {
                 let mut r = Response::new(out.body);
                 *r.status_mut() = out.status;
-                r.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                // A 204 has no body, so no content type either (clients parse JSON by it).
+                if out.status != StatusCode::NO_CONTENT {
+                    r.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                }
                 if let Some(link) = out.link.and_then(|l| HeaderValue::from_str(&l).ok()) {
                     r.headers_mut().insert(http::header::LINK, link);
                 }
@@ -492,6 +446,12 @@ impl Simulator {
         h.insert("ratelimit-remaining", remaining.into());
         h.insert("ratelimit-reset", reset.into());
         resp
+    }
+
+    /// Refills the rate-limit bucket, e.g. after its size changed.
+    pub(crate) fn reset_bucket(&mut self, capacity: u32) {
+        self.bucket_tokens = f64::from(capacity);
+        self.bucket_at = self.now;
     }
 
     fn authorized(&self, headers: &http::HeaderMap) -> bool {
@@ -524,169 +484,12 @@ impl Simulator {
             // Never refills: report a far-future reset rather than a lie.
             1e9
         };
-        let reset = self.config.epoch_unix + (self.now.as_secs_f64() + until_full).ceil() as i64;
+        let reset = self.epoch + (self.now.as_secs_f64() + until_full).ceil() as i64;
         (allowed, self.bucket_tokens.floor() as u32, reset)
-    }
-
-    fn route(&mut self, ctx: &Ctx<'_>) -> Handled {
-        let segments: Vec<&str> = ctx.path.trim_start_matches('/').split('/').collect();
-        let m = ctx.method;
-        match segments.as_slice() {
-            ["servers"] => match *m {
-                Method::GET => self.list_servers(ctx),
-                Method::POST => self.create_server(ctx),
-                _ => Err(method_not_allowed("GET, POST, OPTIONS")),
-            },
-            ["servers", "actions"] => match *m {
-                Method::GET => self.list_actions(ctx, crate::actions::Scope::AllServers),
-                _ => Err(method_not_allowed("GET, OPTIONS")),
-            },
-            ["servers", "actions", id] => match *m {
-                Method::GET => self.get_action(parse_id(id)?, crate::actions::Scope::AllServers),
-                _ => Err(method_not_allowed("GET, OPTIONS")),
-            },
-            ["servers", id] => {
-                let id = parse_id(id)?;
-                match *m {
-                    Method::GET => self.get_server(id),
-                    Method::PUT => self.update_server(ctx, id),
-                    Method::DELETE => self.delete_server(id),
-                    _ => Err(method_not_allowed("GET, PUT, DELETE, OPTIONS")),
-                }
-            }
-            ["servers", id, "actions"] => {
-                let id = parse_id(id)?;
-                match *m {
-                    Method::GET => {
-                        self.server(id)?;
-                        self.list_actions(ctx, crate::actions::Scope::Server(id))
-                    }
-                    _ => Err(method_not_allowed("GET, OPTIONS")),
-                }
-            }
-            ["servers", id, "actions", action] if action.bytes().all(|b| b.is_ascii_digit()) => {
-                let id = parse_id(id)?;
-                match *m {
-                    Method::GET => {
-                        self.server(id)?;
-                        self.get_action(parse_id(action)?, crate::actions::Scope::Server(id))
-                    }
-                    _ => Err(method_not_allowed("GET, OPTIONS")),
-                }
-            }
-            ["servers", id, "actions", verb] => {
-                let id = parse_id(id)?;
-                self.server_action(ctx, id, verb)
-            }
-            ["actions"] => match *m {
-                Method::GET => self.list_actions(ctx, crate::actions::Scope::ById),
-                _ => Err(method_not_allowed("GET, OPTIONS")),
-            },
-            ["actions", id] => match *m {
-                Method::GET => self.get_action(parse_id(id)?, crate::actions::Scope::Any),
-                _ => Err(method_not_allowed("GET, OPTIONS")),
-            },
-            _ => Err(ApiError::not_found("resource")),
-        }
-    }
-
-    pub(crate) fn server(&self, id: u64) -> Result<&Server, ApiError> {
-        self.servers.get(&id).ok_or_else(|| ApiError::not_found(&format!("server with ID '{id}'")))
-    }
-
-    /// Applies, in finishing order, the effects of every action finished by `now`.
-    pub(crate) fn settle(&mut self) {
-        while let Some(&(finish, id)) = self.pending.first() {
-            if finish > self.now {
-                break;
-            }
-            self.pending.pop_first();
-            let Some(action) = self.actions.get_mut(&id) else {
-                continue;
-            };
-            action.done = true;
-            let (server_id, effect, ok) = (action.server, action.effect.clone(), !action.fails);
-            self.finish_effect(server_id, id, effect, ok);
-        }
-    }
-
-    fn finish_effect(&mut self, server_id: u64, action_id: u64, effect: Effect, ok: bool) {
-        let Some(server) = self.servers.get_mut(&server_id) else {
-            return;
-        };
-        server.running.retain(|&a| a != action_id);
-        match (effect, ok) {
-            (Effect::Create { start: false }, true) => server.status = "off",
-            (Effect::Create { .. }, false) => server.status = "off",
-            (Effect::Start, true) => server.status = "running",
-            (Effect::Start, false) => server.status = "off",
-            (Effect::Stop { .. }, true) => server.status = "off",
-            (Effect::Stop { previous }, false) => server.status = previous,
-            (Effect::Delete { .. }, true) => self.remove_server(server_id),
-            (Effect::Delete { previous }, false) => server.status = previous,
-            (Effect::Rescue(on), true) => server.rescue_enabled = on,
-            (Effect::Backup(window), true) => server.backup_window = window,
-            _ => {}
-        }
-    }
-
-    fn remove_server(&mut self, id: u64) {
-        if let Some(server) = self.servers.remove(&id) {
-            self.names.remove(&server.name);
-            if let Some(pg) = server.placement_group {
-                if let Some(members) = self.placement_groups.get_mut(&pg) {
-                    members.retain(|&s| s != id);
-                }
-            }
-        }
-    }
-
-    /// Registers a running action on a server; it finishes at `finish_at`.
-    pub(crate) fn start_action(
-        &mut self,
-        command: &'static str,
-        server: u64,
-        finish_at: Duration,
-        effect: Effect,
-        fails: bool,
-    ) -> u64 {
-        let id = self.next_action_id;
-        self.next_action_id += 1;
-        self.actions.insert(
-            id,
-            Action {
-                id,
-                command,
-                started_at: self.now,
-                started: rfc3339(self.config.epoch_unix, self.now),
-                finish_at,
-                fails,
-                server,
-                effect,
-                done: false,
-            },
-        );
-        self.pending.insert((finish_at, id));
-        if let Some(s) = self.servers.get_mut(&server) {
-            s.running.push(id);
-        }
-        id
-    }
-
-    /// An action with the configured duration and failure setting of `command`.
-    pub(crate) fn start_configured_action(
-        &mut self,
-        command: &'static str,
-        server: u64,
-        effect: Effect,
-    ) -> u64 {
-        let finish = self.now + self.config.duration_of(command);
-        let fails = self.config.fails(command);
-        self.start_action(command, server, finish, effect, fails)
     }
 }
 
-pub(crate) fn method_not_allowed(allow: &'static str) -> ApiError {
+pub(crate) fn method_not_allowed_for(allow: String) -> ApiError {
     let mut e = ApiError::new(
         StatusCode::METHOD_NOT_ALLOWED,
         "method_not_allowed",
@@ -704,16 +507,12 @@ pub(crate) fn parse_id(s: &str) -> Result<u64, ApiError> {
     }
 }
 
-pub(crate) fn valid_server_status(s: &str) -> bool {
-    SERVER_STATUSES.contains(&s)
-}
-
-fn error_response(e: &ApiError) -> Response<Vec<u8>> {
+pub(crate) fn error_response(e: &ApiError) -> Response<Vec<u8>> {
     let mut r = Response::new(e.body());
     *r.status_mut() = e.status;
     r.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    if let Some(allow) = e.allow {
-        r.headers_mut().insert(ALLOW, HeaderValue::from_static(allow));
+    if let Some(allow) = e.allow.as_deref().and_then(|a| HeaderValue::from_str(a).ok()) {
+        r.headers_mut().insert(ALLOW, allow);
     }
     r
 }

@@ -39,6 +39,15 @@ pub(crate) fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// Decodes `%XX` escapes of a path segment (`+` stays a plus there).
+pub(crate) fn percent_decode_path(s: &str) -> String {
+    if s.contains('%') {
+        percent_decode(&s.replace('+', "%2B"))
+    } else {
+        s.to_owned()
+    }
+}
+
 /// A parsed query string that keeps the raw pairs, so that pagination links can
 /// reproduce the caller's query with only `page` replaced.
 #[derive(Debug, Clone, Default)]

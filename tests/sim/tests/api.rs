@@ -107,9 +107,11 @@ fn create_server_shape_and_lifecycle() {
 #[test]
 fn create_with_ssh_keys_and_without_start() {
     let mut h = Harness::new();
+    h.ssh_key("my-key");
+    let other = h.ssh_key("other-key");
     let body = h.create(json!({
         "name": "quiet", "server_type": "cx22", "image": "ubuntu-22.04",
-        "ssh_keys": ["my-key", 42], "start_after_create": false,
+        "ssh_keys": ["my-key", other], "start_after_create": false,
     }));
     assert_eq!(body["root_password"], Value::Null);
     assert_eq!(body["next_actions"], json!([]));
@@ -121,10 +123,24 @@ fn create_with_ssh_keys_and_without_start() {
 #[test]
 fn create_accepts_ids_and_optional_inputs() {
     let mut h = Harness::new();
+    let network = h.post_ok(
+        "/v1/networks",
+        json!({"name": "n", "ip_range": "10.0.0.0/16",
+               "subnets": [{"type": "cloud", "ip_range": "10.0.1.0/24", "network_zone": "eu-central"}]}),
+    )["network"]["id"]
+        .clone();
+    let firewall = h.post_ok("/v1/firewalls", json!({"name": "fw"}))["firewall"]["id"].clone();
+    let volume = h.post_ok("/v1/volumes", json!({"name": "v", "size": 10, "location": "hel1"}))["volume"]
+        ["id"]
+        .clone();
+    let group = h.post_ok("/v1/placement_groups", json!({"name": "pg", "type": "spread"}))["placement_group"]
+        ["id"]
+        .clone();
+    // "ID or name" fields take JSON integers, decimal strings and names alike.
     let body = h.create(json!({
-        "name": "by-ids", "server_type": "104", "image": "161547269", "location": "3",
-        "networks": [7], "firewalls": [{"firewall": 9}], "volumes": [11], "automount": false,
-        "placement_group": 5, "user_data": "#cloud-config\n", "public_net": {"enable_ipv4": false, "enable_ipv6": true},
+        "name": "by-ids", "server_type": 104, "image": "161547269", "location": 3,
+        "networks": [network], "firewalls": [{"firewall": firewall}], "volumes": [volume], "automount": false,
+        "placement_group": group, "user_data": "#cloud-config\n", "public_net": {"enable_ipv4": false, "enable_ipv6": true},
     }));
     let s = &body["server"];
     assert_eq!(s["server_type"]["name"], "cx22");
@@ -132,16 +148,48 @@ fn create_accepts_ids_and_optional_inputs() {
     assert_eq!(s["image"]["id"], 161547269);
     assert_eq!(s["public_net"]["ipv4"], Value::Null);
     assert!(s["public_net"]["ipv6"]["ip"].is_string());
-    assert_eq!(s["public_net"]["firewalls"], json!([{"id": 9, "status": "applied"}]));
-    assert_eq!(s["private_net"][0]["network"], 7);
-    assert_eq!(s["volumes"], json!([11]));
-    assert_eq!(s["placement_group"]["id"], 5);
+    assert_eq!(s["public_net"]["firewalls"], json!([{"id": firewall, "status": "applied"}]));
+    assert_eq!(s["private_net"][0]["network"], network);
+    assert_eq!(s["private_net"][0]["ip"], "10.0.1.2");
+    assert_eq!(s["volumes"], json!([volume]));
+    assert_eq!(s["placement_group"]["id"], group);
     assert_eq!(s["placement_group"]["servers"], json!([s["id"]]));
+    let id = s["id"].as_u64().unwrap();
+    // The other side of each relation knows too.
+    assert_eq!(h.get(&format!("/v1/volumes/{volume}")).json["volume"]["server"], id);
+    assert_eq!(h.get(&format!("/v1/networks/{network}")).json["network"]["servers"], json!([id]));
+    let fw = h.get(&format!("/v1/firewalls/{firewall}"));
+    assert_eq!(fw.json["firewall"]["applied_to"], json!([{"type": "server", "server": {"id": id}}]));
+    // Its IPv6 is a primary IP of its own, deleted with it.
+    let pip = s["public_net"]["ipv6"]["id"].as_u64().unwrap();
+    assert_eq!(h.get(&format!("/v1/primary_ips/{pip}")).json["primary_ip"]["assignee_id"], id);
 
     // arm server types get the arm build of an image named by name.
     let arm = h.create(json!({"name": "arm-1", "server_type": "cax11", "image": "debian-13"}));
     assert_eq!(arm["server"]["image"]["architecture"], "arm");
     assert_eq!(arm["server"]["server_type"]["architecture"], "arm");
+}
+
+#[test]
+fn references_to_missing_resources_fail() {
+    let mut h = Harness::new();
+    let base = |extra: Value| {
+        let mut b = json!({"name": "ref", "server_type": "cx22", "image": "ubuntu-24.04"});
+        b.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        b
+    };
+    for extra in [
+        json!({"networks": [999]}),
+        json!({"volumes": [999]}),
+        json!({"firewalls": [{"firewall": 999}]}),
+        json!({"placement_group": 999}),
+        json!({"ssh_keys": ["does-not-exist"]}),
+        json!({"ssh_keys": [999]}),
+        json!({"public_net": {"ipv4": 999}}),
+    ] {
+        h.call(Method::POST, "/v1/servers", Some(base(extra.clone()))).expect_error(404, "not_found");
+    }
+    assert_eq!(h.sim.server_count(), 0, "nothing was created");
 }
 
 #[test]
@@ -457,21 +505,26 @@ fn get_update_and_not_found() {
 fn delete_server_lifecycle() {
     let mut h = Harness::new();
     let id = h.create_running("doomed");
+    let pip =
+        h.get(&format!("/v1/servers/{id}")).json["server"]["public_net"]["ipv4"]["id"].as_u64().unwrap();
     let a = h.call(Method::DELETE, &format!("/v1/servers/{id}"), None);
     assert_eq!(a.status, 200);
     assert_schema("delete_server", &a.json);
     assert_eq!(a.json["action"]["command"], "delete_server");
     assert_eq!(a.json["action"]["status"], "running");
     let action_id = a.json["action"]["id"].as_u64().unwrap();
-    assert_eq!(h.get(&format!("/v1/servers/{id}")).json["server"]["status"], "deleting");
-    h.call(Method::DELETE, &format!("/v1/servers/{id}"), None).expect_error(423, "locked");
-    // The name stays taken until the server is gone.
-    h.call(Method::POST, "/v1/servers", Some(basic_server("doomed"))).expect_error(409, "uniqueness_error");
+    // Gone from reads and lists at once, its name free and its primary IPs deleted,
+    // while the action still runs.
+    h.get(&format!("/v1/servers/{id}")).expect_error(404, "not_found");
+    assert_eq!(h.get("/v1/servers").json["servers"], json!([]));
+    h.get(&format!("/v1/primary_ips/{pip}")).expect_error(404, "not_found");
+    h.call(Method::DELETE, &format!("/v1/servers/{id}"), None).expect_error(404, "not_found");
+    assert_eq!(h.get(&format!("/v1/actions/{action_id}")).json["action"]["status"], "running");
+    h.create(basic_server("doomed"));
 
     h.advance(2 * SEC);
-    h.get(&format!("/v1/servers/{id}")).expect_error(404, "not_found");
     assert_eq!(h.get(&format!("/v1/actions/{action_id}")).json["action"]["status"], "success");
-    h.create(basic_server("doomed"));
+    assert_eq!(h.get(&format!("/v1/servers/{id}/actions/{action_id}")).status, 404, "the server is gone");
     h.call(Method::DELETE, "/v1/servers/777", None).expect_error(404, "not_found");
 }
 
@@ -505,10 +558,10 @@ fn locked_while_an_action_runs() {
 fn rescue_and_backup_actions() {
     let mut h = Harness::new();
     let id = h.create_running("rescuable");
+    let keys = [h.ssh_key("k1"), h.ssh_key("k2")];
     let path = |verb: &str| format!("/v1/servers/{id}/actions/{verb}");
 
-    let a =
-        h.call(Method::POST, &path("enable_rescue"), Some(json!({"type": "linux64", "ssh_keys": [1, 2]})));
+    let a = h.call(Method::POST, &path("enable_rescue"), Some(json!({"type": "linux64", "ssh_keys": keys})));
     assert_eq!(a.status, 201, "{:#}", a.json);
     assert_schema("enable_server_rescue", &a.json);
     assert_eq!(a.json["action"]["command"], "enable_rescue");
@@ -549,7 +602,8 @@ fn rescue_and_backup_actions() {
     assert_eq!(h.get(&format!("/v1/servers/{id}")).json["server"]["backup_window"], Value::Null);
 
     h.call(Method::POST, "/v1/servers/999/actions/enable_backup", None).expect_error(404, "not_found");
-    h.call(Method::POST, &path("rebuild"), None).expect_error(404, "not_found");
+    h.call(Method::POST, &path("rebuild"), None).expect_error(422, "invalid_input");
+    h.call(Method::POST, &path("teleport"), None).expect_error(404, "not_found");
     let mut req = Harness::request(Method::POST, &path("enable_rescue"), None);
     *req.body_mut() = b"[".to_vec();
     h.send(req).expect_error(400, "json_error");
@@ -706,13 +760,15 @@ fn routing_errors_table() {
         ),
         (Method::DELETE, "/v1/actions/1".into(), 405, "method_not_allowed", Some("GET, OPTIONS")),
         (Method::POST, "/v1/actions".into(), 405, "method_not_allowed", Some("GET, OPTIONS")),
-        (Method::GET, "/v1/volumes".into(), 404, "not_found", None),
+        (Method::GET, "/v1/volumez".into(), 404, "not_found", None),
+        (Method::GET, "/v1/servers/1/bogus".into(), 404, "not_found", None),
         (Method::GET, "/v1".into(), 404, "not_found", None),
         (Method::GET, "/v1/".into(), 404, "not_found", None),
         (Method::GET, "/v2/servers".into(), 404, "not_found", None),
         (Method::GET, "/servers".into(), 404, "not_found", None),
         (Method::GET, "/v1servers".into(), 404, "not_found", None),
-        (Method::GET, format!("/v1/servers/{id}/metrics"), 404, "not_found", None),
+        (Method::GET, format!("/v1/servers/{id}/metrics"), 422, "invalid_input", None),
+        (Method::GET, "/v1/servers/999/metrics?type=cpu".into(), 404, "not_found", None),
         (Method::GET, format!("/v1/servers/{id}/actions/1/extra"), 404, "not_found", None),
     ];
     for (m, path, status, code, allow) in cases {

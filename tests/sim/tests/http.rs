@@ -313,3 +313,120 @@ fn binary_prints_its_url_and_serves() {
     let out = Command::new(env!("CARGO_BIN_EXE_hcloud-sim")).arg("--bogus").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn binary_help_lists_every_option_on_stdout() {
+    let out = Command::new(env!("CARGO_BIN_EXE_hcloud-sim")).arg("--help").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    let help = String::from_utf8(out.stdout).unwrap();
+    for option in [
+        "--port N",
+        "--token T",
+        "--prefix P",
+        "--action-seconds S",
+        "--command-seconds CMD=S",
+        "--fail-command CMD",
+        "--rate-limit",
+        "--seed N",
+        "--servers N",
+        "--seed-file PATH",
+        "--epoch TIME",
+        "--manual-clock",
+        "--max-connections N",
+        "--idle-timeout S",
+        "--help",
+        "/_sim/faults",
+        "/_sim/seed",
+        "/_sim/clock",
+    ] {
+        assert!(help.contains(option), "--help lacks {option}:\n{help}");
+    }
+    assert!(
+        help.contains("[sim-token]") && help.contains("[3600/1]") && help.contains("[/v1]"),
+        "defaults shown"
+    );
+}
+
+#[test]
+fn the_control_endpoint_steers_a_served_simulator() {
+    let clock = Clock::manual();
+    let options = ServerOptions { clock: clock.clone(), ..ServerOptions::default() };
+    let server = SimServer::start_with(SimConfig::default(), options).unwrap();
+
+    // A fault injected over HTTP hits the next matching request only.
+    let r = roundtrip(
+        &server,
+        "POST",
+        "/_sim/faults",
+        Some(&json!({"kind": "unavailable", "path": "/servers", "times": 1})),
+    );
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    assert_eq!(roundtrip(&server, "GET", "/_sim", None).json()["faults"][0]["kind"], "unavailable");
+    assert_eq!(roundtrip(&server, "GET", "/v1/servers", None).status, 503);
+    assert_eq!(roundtrip(&server, "GET", "/v1/servers", None).status, 200);
+    roundtrip(
+        &server,
+        "POST",
+        "/_sim/faults",
+        Some(&json!({"kind": "error", "status": 500, "code": "server_error"})),
+    );
+    assert_eq!(roundtrip(&server, "GET", "/v1/volumes", None).json()["error"]["code"], "server_error");
+    assert_eq!(roundtrip(&server, "DELETE", "/_sim/faults", None).status, 200);
+    assert_eq!(roundtrip(&server, "GET", "/v1/volumes", None).status, 200);
+    assert_eq!(roundtrip(&server, "POST", "/_sim/faults", Some(&json!({"kind": "lightning"}))).status, 422);
+
+    // Failing commands and durations, then the clock to finish the action.
+    let r = roundtrip(
+        &server,
+        "PUT",
+        "/_sim/config",
+        Some(&json!({"fail_commands": ["start_server"], "action_seconds": 30})),
+    );
+    assert_eq!(r.json()["fail_commands"], json!(["start_server"]));
+    let create = json!({"name": "doomed", "server_type": "cx22", "image": "ubuntu-24.04"});
+    let id =
+        roundtrip(&server, "POST", "/v1/servers", Some(&create)).json()["server"]["id"].as_u64().unwrap();
+    let r = roundtrip(&server, "POST", "/_sim/clock", Some(&json!({"advance_seconds": 31})));
+    assert_eq!(r.json()["now_seconds"], 31.0);
+    let s = roundtrip(&server, "GET", &format!("/v1/servers/{id}"), None).json();
+    assert_eq!(s["server"]["status"], "off", "start_server failed");
+    let actions = roundtrip(&server, "GET", &format!("/v1/servers/{id}/actions?status=error"), None).json();
+    assert_eq!(actions["actions"][0]["command"], "start_server");
+    assert_schema("list_server_actions", &actions);
+
+    // Seeding any kind through its create operation.
+    let seed = json!({"ssh_keys": [{"name": "k", "public_key": common::public_key("k")}], "servers": 2});
+    let r = roundtrip(&server, "POST", "/_sim/seed", Some(&seed));
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    assert_eq!(r.json()["created"]["servers"].as_array().unwrap().len(), 2);
+    let state = roundtrip(&server, "GET", "/_sim", None).json();
+    assert_eq!(
+        (state["counts"]["servers"].as_u64(), state["counts"]["ssh_keys"].as_u64()),
+        (Some(3), Some(1))
+    );
+    let bad = roundtrip(&server, "POST", "/_sim/seed", Some(&json!({"ssh_keys": [{"name": "no key"}]})));
+    assert_eq!(bad.status, 422);
+    assert_eq!(roundtrip(&server, "GET", "/_sim/nothing", None).status, 404);
+    server.shutdown();
+}
+
+#[test]
+fn a_real_clock_writes_wall_clock_timestamps() {
+    let server = SimServer::start(SimConfig::default()).unwrap();
+    let create = json!({"name": "now", "server_type": "cx22", "image": "ubuntu-24.04"});
+    let created = roundtrip(&server, "POST", "/v1/servers", Some(&create)).json();
+    let stamp = created["server"]["created"].as_str().unwrap().to_owned();
+    let unix = time::OffsetDateTime::parse(&stamp, &time::format_description::well_known::Rfc3339)
+        .unwrap()
+        .unix_timestamp();
+    let wall = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    assert!((wall - unix).abs() <= 5, "{stamp} is not now");
+    // A fixed epoch wins over the wall clock.
+    let fixed =
+        SimServer::start(SimConfig::default().with_epoch_unix(hcloud_sim::DEFAULT_EPOCH_UNIX)).unwrap();
+    let created = roundtrip(&fixed, "POST", "/v1/servers", Some(&create)).json();
+    assert!(created["server"]["created"].as_str().unwrap().starts_with("2026-01-01T00:00:0"));
+    server.shutdown();
+    fixed.shutdown();
+}

@@ -113,10 +113,42 @@ impl Answer {
     }
 }
 
-/// A simulator plus a virtual clock.
+/// The operation of the official spec a request is for: method and path template
+/// match, and the template with the most literal segments wins.
+pub fn operation_for(method: &Method, path: &str) -> Option<&'static str> {
+    let path = path.split('?').next().unwrap_or("");
+    let segments: Vec<&str> = path.trim_start_matches("/v1").trim_start_matches('/').split('/').collect();
+    let mut best: Option<(&'static str, usize)> = None;
+    for (id, op) in spec()["operations"].as_object().unwrap() {
+        if op["method"] != method.as_str() {
+            continue;
+        }
+        let parts: Vec<&str> = op["path"].as_str().unwrap().trim_start_matches('/').split('/').collect();
+        if parts.len() != segments.len() {
+            continue;
+        }
+        let mut literals = 0;
+        let fits = parts.iter().zip(&segments).all(|(p, s)| {
+            if p.starts_with('{') {
+                *p != "{action_id}" || s.parse::<u64>().is_ok()
+            } else {
+                literals += 1;
+                p == s
+            }
+        });
+        if fits && best.is_none_or(|(_, l)| literals > l) {
+            best = Some((id.as_str(), literals));
+        }
+    }
+    best.map(|(id, _)| id)
+}
+
+/// A simulator plus a virtual clock. Every successful answer is checked against
+/// its operation's status and response schema, and counted in `covered`.
 pub struct Harness {
     pub sim: Simulator,
     pub now: Duration,
+    pub covered: std::collections::BTreeSet<&'static str>,
 }
 
 impl Harness {
@@ -125,7 +157,7 @@ impl Harness {
     }
 
     pub fn with(config: SimConfig) -> Self {
-        Self { sim: Simulator::new(config), now: Duration::ZERO }
+        Self { sim: Simulator::new(config), now: Duration::ZERO, covered: Default::default() }
     }
 
     pub fn advance(&mut self, by: Duration) {
@@ -145,6 +177,7 @@ impl Harness {
     }
 
     pub fn send(&mut self, req: Request<Vec<u8>>) -> Answer {
+        let (method, path) = (req.method().clone(), req.uri().path().to_owned());
         let resp = self.sim.handle(self.now, req);
         let json = if resp.body().is_empty() {
             Value::Null
@@ -152,7 +185,29 @@ impl Harness {
             serde_json::from_slice(resp.body())
                 .unwrap_or_else(|e| panic!("non-JSON body ({e}): {}", String::from_utf8_lossy(resp.body())))
         };
-        Answer { status: resp.status(), headers: resp.headers().clone(), json }
+        let answer = Answer { status: resp.status(), headers: resp.headers().clone(), json };
+        if answer.status.is_success() && path.starts_with("/v1/") && method != Method::OPTIONS {
+            self.check_success(&method, &path, &answer);
+        }
+        answer
+    }
+
+    fn check_success(&mut self, method: &Method, path: &str, answer: &Answer) {
+        let op = operation_for(method, path).unwrap_or_else(|| panic!("no operation for {method} {path}"));
+        let declared = spec()["operations"][op]["success_status"].as_u64().unwrap();
+        if op == "delete_load_balancer" {
+            // Answered with its action, as the API does since the spec snapshot.
+            assert_eq!(answer.status.as_u16(), 200, "{op}");
+            assert_schema("get_action", &answer.json);
+        } else {
+            assert_eq!(u64::from(answer.status.as_u16()), declared, "{op}: {method} {path}");
+            if declared == 204 {
+                assert_eq!(answer.json, Value::Null, "{op}: a 204 has no body");
+            } else {
+                assert_schema(op, &answer.json);
+            }
+        }
+        self.covered.insert(op);
     }
 
     pub fn call(&mut self, method: Method, path: &str, body: Option<Value>) -> Answer {
@@ -171,6 +226,21 @@ impl Harness {
         a.json
     }
 
+    /// `POST` that must answer 201, validated against the create operation's schema.
+    pub fn post_ok(&mut self, path: &str, body: Value) -> Value {
+        let a = self.call(Method::POST, path, Some(body));
+        assert_eq!(a.status, 201, "{path}: {:#}", a.json);
+        a.json
+    }
+
+    /// Creates an SSH key (a made-up ed25519 key unique per name); returns its id.
+    pub fn ssh_key(&mut self, name: &str) -> u64 {
+        let key = public_key(name);
+        let a = self.post_ok("/v1/ssh_keys", serde_json::json!({"name": name, "public_key": key}));
+        assert_schema("create_ssh_key", &a);
+        a["ssh_key"]["id"].as_u64().unwrap()
+    }
+
     /// Creates a server and lets its actions finish; returns its id.
     pub fn create_running(&mut self, name: &str) -> u64 {
         let body =
@@ -178,4 +248,29 @@ impl Harness {
         self.advance(Duration::from_secs(10));
         body["server"]["id"].as_u64().unwrap()
     }
+}
+
+/// An OpenSSH ed25519 public key line whose key body derives from `seed`.
+pub fn public_key(seed: &str) -> String {
+    let mut blob = Vec::new();
+    blob.extend_from_slice(&11u32.to_be_bytes());
+    blob.extend_from_slice(b"ssh-ed25519");
+    blob.extend_from_slice(&32u32.to_be_bytes());
+    let h = seed.bytes().fold(7u8, |h, b| h.wrapping_mul(31).wrapping_add(b));
+    blob.extend((0..32u8).map(|i| i.wrapping_mul(h).wrapping_add(h)));
+    format!("ssh-ed25519 {} {seed}@test", base64(&blob))
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const T: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut s = String::new();
+    for c in bytes.chunks(3) {
+        let n = (u32::from(c[0]) << 16)
+            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*c.get(2).unwrap_or(&0));
+        for i in 0..4 {
+            s.push(if i <= c.len() { T[((n >> (18 - 6 * i)) & 63) as usize] as char } else { '=' });
+        }
+    }
+    s
 }
