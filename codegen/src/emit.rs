@@ -631,6 +631,7 @@ fn emit_op(
     }
     code.line("}");
     code.line("");
+    emit_builders(code, table, op, default);
 
     // The operation.
     let output = output_type(op);
@@ -718,6 +719,133 @@ fn emit_op(
         code.line("");
     }
     Ok(())
+}
+
+/// The parameter type a constructor or setter takes for a value of `ty`.
+fn argument(ty: &Ty) -> (String, &'static str) {
+    match ty {
+        Ty::Str => ("impl Into<String>".into(), ".into()"),
+        Ty::IdOrName(id) => (format!("impl Into<IdOrName<{id}>>"), ".into()"),
+        other => (rust(other), ""),
+    }
+}
+
+/// `new(required…)` (or `all()` and `by_name()` for lists), and one setter per optional field:
+/// `.name(..)` sets, `.status(..)` adds to a list, `.label(k, v)` adds a label.
+fn emit_builders(code: &mut Code, table: &Table, op: &OpDef, default: bool) {
+    let put = op.op.method == "PUT";
+    let names: Vec<&str> = op.fields.iter().map(|f| f.field.rust.as_str()).collect();
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = |text: String| lines.push(text);
+    let required: Vec<&Field> =
+        op.fields.iter().map(|f| &f.field).filter(|f| hold(f, put) == Hold::Plain).collect();
+    if !table.constructors.contains(&op.name.as_str()) {
+        if required.is_empty() {
+            if op.paged {
+                line("/// Every entry, unfiltered.".into());
+                line("pub fn all() -> Self {".into());
+                line("Self::default()".into());
+                line("}".into());
+                if names.contains(&"name") {
+                    line("".into());
+                    line("/// Only the entry with exactly this name.".into());
+                    line("pub fn by_name(name: impl Into<String>) -> Self {".into());
+                    line("Self { name: Some(name.into()), ..Self::default() }".into());
+                    line("}".into());
+                }
+            }
+        } else {
+            let args: Vec<String> =
+                required.iter().map(|f| format!("{}: {}", f.rust, argument(&f.ty).0)).collect();
+            let wires: Vec<String> = required.iter().map(|f| format!("`{}`", f.wire)).collect();
+            line(format!("/// With the required {}; the rest left to the API's defaults.", wires.join(", ")));
+            line(format!("pub fn new({}) -> Self {{", args.join(", ")));
+            let mut inits = Vec::new();
+            for f in &op.fields {
+                let field = &f.field;
+                if hold(field, put) == Hold::Plain {
+                    let into = argument(&field.ty).1;
+                    inits.push(if into.is_empty() {
+                        field.rust.clone()
+                    } else {
+                        format!("{0}: {0}{into}", field.rust)
+                    });
+                } else if !default {
+                    inits.push(format!("{}: Default::default()", field.rust));
+                }
+            }
+            let rest = if default { ", ..Self::default()" } else { "" };
+            line(format!("Self {{ {}{rest} }}", inits.join(", ")));
+            line("}".into());
+        }
+    }
+    for f in &op.fields {
+        let field = &f.field;
+        let h = hold(field, put);
+        if h == Hold::Plain || field.rust == "page" || field.rust == "per_page" {
+            continue;
+        }
+        let name = &field.rust;
+        match (&field.ty, h) {
+            (Ty::Map(inner), Hold::Defaulted) if field.wire == "labels" && **inner == Ty::Str => {
+                line("".into());
+                line("/// Adds the label `key=value` (`labels`).".into());
+                line(
+                    "pub fn label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {"
+                        .into(),
+                );
+                line(format!("self.{name}.insert(key.into(), value.into());"));
+                line("self".into());
+                line("}".into());
+            }
+            (Ty::Vec(_) | Ty::Custom(_), Hold::Defaulted) if is_collection(&field.ty) => {
+                let inner = match &field.ty {
+                    Ty::Vec(inner) => inner.as_ref().clone(),
+                    Ty::Custom(text) => Ty::Custom(crate::model::leak_str(
+                        text.trim_start_matches("Vec<").trim_end_matches('>').to_owned(),
+                    )),
+                    _ => unreachable!("matched above"),
+                };
+                let inner = &inner;
+                let one = crate::words::singular(name);
+                let taken = names.iter().any(|n| *n == one) && one != *name;
+                let method = if taken { format!("add_{one}") } else { one };
+                let (arg, into) = match inner {
+                    Ty::Custom(text) if text.starts_with("Sort<") => {
+                        (format!("impl Into<{text}>"), ".into()")
+                    }
+                    other => {
+                        let (arg, into) = argument(other);
+                        (arg, into)
+                    }
+                };
+                line("".into());
+                line(format!("/// Adds one to `{}`.", field.wire));
+                line(format!("pub fn {method}(mut self, value: {arg}) -> Self {{"));
+                line(format!("self.{name}.push(value{into});"));
+                line("self".into());
+                line("}".into());
+            }
+            (ty, Hold::Optional) => {
+                let (arg, into) = argument(ty);
+                line("".into());
+                line(format!("/// Sets `{}`.", field.wire));
+                line(format!("pub fn {name}(mut self, value: {arg}) -> Self {{"));
+                line(format!("self.{name} = Some(value{into});"));
+                line("self".into());
+                line("}".into());
+            }
+            _ => {}
+        }
+    }
+    if lines.iter().any(|l| !l.is_empty()) {
+        code.line(format!("impl {} {{", op.name));
+        for text in lines {
+            code.line(text);
+        }
+        code.line("}");
+        code.line("");
+    }
 }
 
 /// The path as a Rust expression: a literal, or a `format!` of its parameters.

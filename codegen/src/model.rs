@@ -1015,3 +1015,8 @@ fn sort_fields(node: &Node) -> Result<Vec<String>, String> {
 fn leak(text: String) -> &'static str {
     Box::leak(text.into_boxed_str())
 }
+
+/// A generated type name that lives as long as the generator runs.
+pub fn leak_str(text: String) -> &'static str {
+    leak(text)
+}

@@ -21,6 +21,8 @@ pub struct Table {
     pub tag_modules: &'static [(&'static str, &'static str)],
     /// Operation type names where `PascalCase(operationId)` does not read well.
     pub op_names: &'static [(&'static str, &'static str)],
+    /// Operations whose constructors are written by hand.
+    pub constructors: &'static [&'static str],
     /// Operations written by hand, with their path from the crate root.
     pub manual_ops: &'static [(&'static str, &'static str)],
     /// Types by position: owner (`*` for any), field, name.
@@ -124,6 +126,7 @@ pub static TABLE: Table = Table {
         ("poweroff_server", "PowerOffServer"),
         ("get_actions", "ListActionsByIds"),
     ],
+    constructors: &[],
     manual_ops: &[("get_actions", "actions::ListActionsByIds")],
     names: &[
         ("Server", "public_net", "PublicNet"),

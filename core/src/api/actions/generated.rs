@@ -109,6 +109,13 @@ pub struct GetAction {
     pub id: ActionId,
 }
 
+impl GetAction {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: ActionId) -> Self {
+        Self { id }
+    }
+}
+
 impl Operation for GetAction {
     type Output = Action;
 

@@ -184,6 +184,42 @@ pub struct ListCertificates {
     pub per_page: Option<u64>,
 }
 
+impl ListCertificates {
+    /// Every entry, unfiltered.
+    pub fn all() -> Self {
+        Self::default()
+    }
+
+    /// Only the entry with exactly this name.
+    pub fn by_name(name: impl Into<String>) -> Self {
+        Self { name: Some(name.into()), ..Self::default() }
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `label_selector`.
+    pub fn label_selector(mut self, value: impl Into<String>) -> Self {
+        self.label_selector = Some(value.into());
+        self
+    }
+
+    /// Adds one to `type`.
+    pub fn kind(mut self, value: CertificateType) -> Self {
+        self.kind.push(value);
+        self
+    }
+
+    /// Adds one to `sort`.
+    pub fn sort(mut self, value: impl Into<Sort<CertificateSortField>>) -> Self {
+        self.sort.push(value.into());
+        self
+    }
+}
+
 impl Operation for ListCertificates {
     type Output = CertificatePage;
 
@@ -267,6 +303,50 @@ pub struct CreateCertificate {
     pub domain_names: Vec<String>,
 }
 
+impl CreateCertificate {
+    /// With the required `name`; the rest left to the API's defaults.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            labels: Default::default(),
+            kind: Default::default(),
+            certificate: Default::default(),
+            private_key: Default::default(),
+            domain_names: Default::default(),
+        }
+    }
+
+    /// Adds the label `key=value` (`labels`).
+    pub fn label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.labels.insert(key.into(), value.into());
+        self
+    }
+
+    /// Sets `type`.
+    pub fn kind(mut self, value: CertificateType) -> Self {
+        self.kind = Some(value);
+        self
+    }
+
+    /// Sets `certificate`.
+    pub fn certificate(mut self, value: impl Into<String>) -> Self {
+        self.certificate = Some(value.into());
+        self
+    }
+
+    /// Sets `private_key`.
+    pub fn private_key(mut self, value: Secret) -> Self {
+        self.private_key = Some(value);
+        self
+    }
+
+    /// Adds one to `domain_names`.
+    pub fn domain_name(mut self, value: impl Into<String>) -> Self {
+        self.domain_names.push(value.into());
+        self
+    }
+}
+
 impl Operation for CreateCertificate {
     type Output = CreatedCertificate;
 
@@ -299,6 +379,13 @@ impl Endpoint for CreateCertificate {
 pub struct GetCertificate {
     /// `id`: integer id; in the path.
     pub id: CertificateId,
+}
+
+impl GetCertificate {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: CertificateId) -> Self {
+        Self { id }
+    }
 }
 
 impl Operation for GetCertificate {
@@ -341,6 +428,25 @@ pub struct UpdateCertificate {
     pub labels: Option<BTreeMap<String, String>>,
 }
 
+impl UpdateCertificate {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: CertificateId) -> Self {
+        Self { id, name: Default::default(), labels: Default::default() }
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `labels`.
+    pub fn labels(mut self, value: BTreeMap<String, String>) -> Self {
+        self.labels = Some(value);
+        self
+    }
+}
+
 impl Operation for UpdateCertificate {
     type Output = Certificate;
 
@@ -381,6 +487,13 @@ pub struct DeleteCertificate {
     pub id: CertificateId,
 }
 
+impl DeleteCertificate {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: CertificateId) -> Self {
+        Self { id }
+    }
+}
+
 impl Operation for DeleteCertificate {
     type Output = ();
 
@@ -412,6 +525,13 @@ impl Endpoint for DeleteCertificate {
 pub struct RetryCertificate {
     /// `id`: integer id; in the path.
     pub id: CertificateId,
+}
+
+impl RetryCertificate {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: CertificateId) -> Self {
+        Self { id }
+    }
 }
 
 impl Operation for RetryCertificate {

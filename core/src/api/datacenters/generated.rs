@@ -81,6 +81,30 @@ pub struct ListDatacenters {
     pub per_page: Option<u64>,
 }
 
+impl ListDatacenters {
+    /// Every entry, unfiltered.
+    pub fn all() -> Self {
+        Self::default()
+    }
+
+    /// Only the entry with exactly this name.
+    pub fn by_name(name: impl Into<String>) -> Self {
+        Self { name: Some(name.into()), ..Self::default() }
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Adds one to `sort`.
+    pub fn sort(mut self, value: impl Into<Sort<DatacenterSortField>>) -> Self {
+        self.sort.push(value.into());
+        self
+    }
+}
+
 impl Operation for ListDatacenters {
     type Output = DatacenterPage;
 
@@ -141,6 +165,13 @@ impl Paged for ListDatacenters {
 pub struct GetDatacenter {
     /// `id`: integer id; in the path.
     pub id: DatacenterId,
+}
+
+impl GetDatacenter {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: DatacenterId) -> Self {
+        Self { id }
+    }
 }
 
 impl Operation for GetDatacenter {

@@ -218,6 +218,36 @@ pub struct ListFirewalls {
     pub per_page: Option<u64>,
 }
 
+impl ListFirewalls {
+    /// Every entry, unfiltered.
+    pub fn all() -> Self {
+        Self::default()
+    }
+
+    /// Only the entry with exactly this name.
+    pub fn by_name(name: impl Into<String>) -> Self {
+        Self { name: Some(name.into()), ..Self::default() }
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `label_selector`.
+    pub fn label_selector(mut self, value: impl Into<String>) -> Self {
+        self.label_selector = Some(value.into());
+        self
+    }
+
+    /// Adds one to `sort`.
+    pub fn sort(mut self, value: impl Into<Sort<FirewallSortField>>) -> Self {
+        self.sort.push(value.into());
+        self
+    }
+}
+
 impl Operation for ListFirewalls {
     type Output = FirewallPage;
 
@@ -294,6 +324,36 @@ pub struct CreateFirewall {
     pub apply_to: Vec<FirewallResource>,
 }
 
+impl CreateFirewall {
+    /// With the required `name`; the rest left to the API's defaults.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            labels: Default::default(),
+            rules: Default::default(),
+            apply_to: Default::default(),
+        }
+    }
+
+    /// Adds the label `key=value` (`labels`).
+    pub fn label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.labels.insert(key.into(), value.into());
+        self
+    }
+
+    /// Adds one to `rules`.
+    pub fn rule(mut self, value: FirewallRule) -> Self {
+        self.rules.push(value);
+        self
+    }
+
+    /// Adds one to `apply_to`.
+    pub fn apply_to(mut self, value: FirewallResource) -> Self {
+        self.apply_to.push(value);
+        self
+    }
+}
+
 impl Operation for CreateFirewall {
     type Output = CreatedFirewall;
 
@@ -335,6 +395,13 @@ pub struct GetFirewall {
     pub id: FirewallId,
 }
 
+impl GetFirewall {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: FirewallId) -> Self {
+        Self { id }
+    }
+}
+
 impl Operation for GetFirewall {
     type Output = Firewall;
 
@@ -373,6 +440,25 @@ pub struct UpdateFirewall {
     /// `labels`: map of strings; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<BTreeMap<String, String>>,
+}
+
+impl UpdateFirewall {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: FirewallId) -> Self {
+        Self { id, name: Default::default(), labels: Default::default() }
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `labels`.
+    pub fn labels(mut self, value: BTreeMap<String, String>) -> Self {
+        self.labels = Some(value);
+        self
+    }
 }
 
 impl Operation for UpdateFirewall {
@@ -420,6 +506,13 @@ pub struct DeleteFirewall {
     pub id: FirewallId,
 }
 
+impl DeleteFirewall {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: FirewallId) -> Self {
+        Self { id }
+    }
+}
+
 impl Operation for DeleteFirewall {
     type Output = ();
 
@@ -456,6 +549,13 @@ pub struct ApplyFirewallToResources {
     pub id: FirewallId,
     /// `apply_to`: array of objects.
     pub apply_to: Vec<FirewallResource>,
+}
+
+impl ApplyFirewallToResources {
+    /// With the required `id`, `apply_to`; the rest left to the API's defaults.
+    pub fn new(id: FirewallId, apply_to: Vec<FirewallResource>) -> Self {
+        Self { id, apply_to }
+    }
 }
 
 impl Operation for ApplyFirewallToResources {
@@ -506,6 +606,13 @@ pub struct RemoveFirewallFromResources {
     pub remove_from: Vec<FirewallResource>,
 }
 
+impl RemoveFirewallFromResources {
+    /// With the required `id`, `remove_from`; the rest left to the API's defaults.
+    pub fn new(id: FirewallId, remove_from: Vec<FirewallResource>) -> Self {
+        Self { id, remove_from }
+    }
+}
+
 impl Operation for RemoveFirewallFromResources {
     type Output = Vec<Action>;
 
@@ -550,6 +657,13 @@ pub struct SetFirewallRules {
     pub id: FirewallId,
     /// `rules`: array of objects; at most 50 items.
     pub rules: Vec<FirewallRule>,
+}
+
+impl SetFirewallRules {
+    /// With the required `id`, `rules`; the rest left to the API's defaults.
+    pub fn new(id: FirewallId, rules: Vec<FirewallRule>) -> Self {
+        Self { id, rules }
+    }
 }
 
 impl Operation for SetFirewallRules {

@@ -131,6 +131,36 @@ pub struct ListFloatingIps {
     pub per_page: Option<u64>,
 }
 
+impl ListFloatingIps {
+    /// Every entry, unfiltered.
+    pub fn all() -> Self {
+        Self::default()
+    }
+
+    /// Only the entry with exactly this name.
+    pub fn by_name(name: impl Into<String>) -> Self {
+        Self { name: Some(name.into()), ..Self::default() }
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `label_selector`.
+    pub fn label_selector(mut self, value: impl Into<String>) -> Self {
+        self.label_selector = Some(value.into());
+        self
+    }
+
+    /// Adds one to `sort`.
+    pub fn sort(mut self, value: impl Into<Sort<FloatingIpSortField>>) -> Self {
+        self.sort.push(value.into());
+        self
+    }
+}
+
 impl Operation for ListFloatingIps {
     type Output = FloatingIpPage;
 
@@ -212,6 +242,50 @@ pub struct CreateFloatingIp {
     pub labels: BTreeMap<String, String>,
 }
 
+impl CreateFloatingIp {
+    /// With the required `type`; the rest left to the API's defaults.
+    pub fn new(kind: FloatingIpType) -> Self {
+        Self {
+            kind,
+            server: Default::default(),
+            home_location: Default::default(),
+            description: Default::default(),
+            name: Default::default(),
+            labels: Default::default(),
+        }
+    }
+
+    /// Sets `server`.
+    pub fn server(mut self, value: ServerId) -> Self {
+        self.server = Some(value);
+        self
+    }
+
+    /// Sets `home_location`.
+    pub fn home_location(mut self, value: impl Into<IdOrName<LocationId>>) -> Self {
+        self.home_location = Some(value.into());
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Adds the label `key=value` (`labels`).
+    pub fn label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.labels.insert(key.into(), value.into());
+        self
+    }
+}
+
 impl Operation for CreateFloatingIp {
     type Output = CreatedFloatingIp;
 
@@ -250,6 +324,13 @@ impl Endpoint for CreateFloatingIp {
 pub struct GetFloatingIp {
     /// `id`: integer id; in the path.
     pub id: FloatingIpId,
+}
+
+impl GetFloatingIp {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: FloatingIpId) -> Self {
+        Self { id }
+    }
 }
 
 impl Operation for GetFloatingIp {
@@ -293,6 +374,31 @@ pub struct UpdateFloatingIp {
     /// `labels`: map of strings; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<BTreeMap<String, String>>,
+}
+
+impl UpdateFloatingIp {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: FloatingIpId) -> Self {
+        Self { id, description: Default::default(), name: Default::default(), labels: Default::default() }
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `labels`.
+    pub fn labels(mut self, value: BTreeMap<String, String>) -> Self {
+        self.labels = Some(value);
+        self
+    }
 }
 
 impl Operation for UpdateFloatingIp {
@@ -341,6 +447,13 @@ pub struct DeleteFloatingIp {
     pub id: FloatingIpId,
 }
 
+impl DeleteFloatingIp {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: FloatingIpId) -> Self {
+        Self { id }
+    }
+}
+
 impl Operation for DeleteFloatingIp {
     type Output = ();
 
@@ -377,6 +490,19 @@ pub struct AssignFloatingIp {
     pub id: FloatingIpId,
     /// `server`: integer id; nullable.
     pub server: Option<ServerId>,
+}
+
+impl AssignFloatingIp {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: FloatingIpId) -> Self {
+        Self { id, server: Default::default() }
+    }
+
+    /// Sets `server`.
+    pub fn server(mut self, value: ServerId) -> Self {
+        self.server = Some(value);
+        self
+    }
 }
 
 impl Operation for AssignFloatingIp {
@@ -428,6 +554,19 @@ pub struct ChangeFloatingIpDnsPtr {
     pub dns_ptr: Option<String>,
 }
 
+impl ChangeFloatingIpDnsPtr {
+    /// With the required `id`, `ip`; the rest left to the API's defaults.
+    pub fn new(id: FloatingIpId, ip: impl Into<String>) -> Self {
+        Self { id, ip: ip.into(), dns_ptr: Default::default() }
+    }
+
+    /// Sets `dns_ptr`.
+    pub fn dns_ptr(mut self, value: impl Into<String>) -> Self {
+        self.dns_ptr = Some(value.into());
+        self
+    }
+}
+
 impl Operation for ChangeFloatingIpDnsPtr {
     type Output = Action;
 
@@ -471,6 +610,13 @@ pub struct ChangeFloatingIpProtection {
     pub delete: bool,
 }
 
+impl ChangeFloatingIpProtection {
+    /// With the required `id`, `delete`; the rest left to the API's defaults.
+    pub fn new(id: FloatingIpId, delete: bool) -> Self {
+        Self { id, delete }
+    }
+}
+
 impl Operation for ChangeFloatingIpProtection {
     type Output = Action;
 
@@ -509,6 +655,13 @@ impl Endpoint for ChangeFloatingIpProtection {
 pub struct UnassignFloatingIp {
     /// `id`: integer id; in the path.
     pub id: FloatingIpId,
+}
+
+impl UnassignFloatingIp {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: FloatingIpId) -> Self {
+        Self { id }
+    }
 }
 
 impl Operation for UnassignFloatingIp {

@@ -186,6 +186,66 @@ pub struct ListImages {
     pub per_page: Option<u64>,
 }
 
+impl ListImages {
+    /// Every entry, unfiltered.
+    pub fn all() -> Self {
+        Self::default()
+    }
+
+    /// Only the entry with exactly this name.
+    pub fn by_name(name: impl Into<String>) -> Self {
+        Self { name: Some(name.into()), ..Self::default() }
+    }
+
+    /// Adds one to `type`.
+    pub fn kind(mut self, value: ImageType) -> Self {
+        self.kind.push(value);
+        self
+    }
+
+    /// Adds one to `status`.
+    pub fn status(mut self, value: ImageStatus) -> Self {
+        self.status.push(value);
+        self
+    }
+
+    /// Adds one to `bound_to`.
+    pub fn bound_to(mut self, value: ServerId) -> Self {
+        self.bound_to.push(value);
+        self
+    }
+
+    /// Sets `include_deprecated`.
+    pub fn include_deprecated(mut self, value: bool) -> Self {
+        self.include_deprecated = Some(value);
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `label_selector`.
+    pub fn label_selector(mut self, value: impl Into<String>) -> Self {
+        self.label_selector = Some(value.into());
+        self
+    }
+
+    /// Sets `architecture`.
+    pub fn architecture(mut self, value: Architecture) -> Self {
+        self.architecture = Some(value);
+        self
+    }
+
+    /// Adds one to `sort`.
+    pub fn sort(mut self, value: impl Into<Sort<ImageSortField>>) -> Self {
+        self.sort.push(value.into());
+        self
+    }
+}
+
 impl Operation for ListImages {
     type Output = ImagePage;
 
@@ -269,6 +329,13 @@ pub struct GetImage {
     pub id: ImageId,
 }
 
+impl GetImage {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: ImageId) -> Self {
+        Self { id }
+    }
+}
+
 impl Operation for GetImage {
     type Output = Image;
 
@@ -310,6 +377,31 @@ pub struct UpdateImage {
     /// `labels`: map of strings; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<BTreeMap<String, String>>,
+}
+
+impl UpdateImage {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: ImageId) -> Self {
+        Self { id, description: Default::default(), kind: Default::default(), labels: Default::default() }
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `type`.
+    pub fn kind(mut self, value: ImageType) -> Self {
+        self.kind = Some(value);
+        self
+    }
+
+    /// Sets `labels`.
+    pub fn labels(mut self, value: BTreeMap<String, String>) -> Self {
+        self.labels = Some(value);
+        self
+    }
 }
 
 impl Operation for UpdateImage {
@@ -356,6 +448,13 @@ pub struct DeleteImage {
     pub id: ImageId,
 }
 
+impl DeleteImage {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: ImageId) -> Self {
+        Self { id }
+    }
+}
+
 impl Operation for DeleteImage {
     type Output = ();
 
@@ -391,6 +490,19 @@ pub struct ChangeImageProtection {
     /// `delete`: boolean; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete: Option<bool>,
+}
+
+impl ChangeImageProtection {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: ImageId) -> Self {
+        Self { id, delete: Default::default() }
+    }
+
+    /// Sets `delete`.
+    pub fn delete(mut self, value: bool) -> Self {
+        self.delete = Some(value);
+        self
+    }
 }
 
 impl Operation for ChangeImageProtection {

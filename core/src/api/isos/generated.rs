@@ -63,6 +63,36 @@ pub struct ListIsos {
     pub per_page: Option<u64>,
 }
 
+impl ListIsos {
+    /// Every entry, unfiltered.
+    pub fn all() -> Self {
+        Self::default()
+    }
+
+    /// Only the entry with exactly this name.
+    pub fn by_name(name: impl Into<String>) -> Self {
+        Self { name: Some(name.into()), ..Self::default() }
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `architecture`.
+    pub fn architecture(mut self, value: Architecture) -> Self {
+        self.architecture = Some(value);
+        self
+    }
+
+    /// Sets `include_architecture_wildcard`.
+    pub fn include_architecture_wildcard(mut self, value: bool) -> Self {
+        self.include_architecture_wildcard = Some(value);
+        self
+    }
+}
+
 impl Operation for ListIsos {
     type Output = IsoPage;
 
@@ -126,6 +156,13 @@ impl Paged for ListIsos {
 pub struct GetIso {
     /// `id`: integer id; in the path.
     pub id: IsoId,
+}
+
+impl GetIso {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: IsoId) -> Self {
+        Self { id }
+    }
 }
 
 impl Operation for GetIso {

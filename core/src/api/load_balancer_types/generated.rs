@@ -82,6 +82,24 @@ pub struct ListLoadBalancerTypes {
     pub per_page: Option<u64>,
 }
 
+impl ListLoadBalancerTypes {
+    /// Every entry, unfiltered.
+    pub fn all() -> Self {
+        Self::default()
+    }
+
+    /// Only the entry with exactly this name.
+    pub fn by_name(name: impl Into<String>) -> Self {
+        Self { name: Some(name.into()), ..Self::default() }
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+}
+
 impl Operation for ListLoadBalancerTypes {
     type Output = LoadBalancerTypePage;
 
@@ -139,6 +157,13 @@ impl Paged for ListLoadBalancerTypes {
 pub struct GetLoadBalancerType {
     /// `id`: integer id; in the path.
     pub id: LoadBalancerTypeId,
+}
+
+impl GetLoadBalancerType {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: LoadBalancerTypeId) -> Self {
+        Self { id }
+    }
 }
 
 impl Operation for GetLoadBalancerType {

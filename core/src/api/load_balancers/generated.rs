@@ -676,6 +676,36 @@ pub struct ListLoadBalancers {
     pub per_page: Option<u64>,
 }
 
+impl ListLoadBalancers {
+    /// Every entry, unfiltered.
+    pub fn all() -> Self {
+        Self::default()
+    }
+
+    /// Only the entry with exactly this name.
+    pub fn by_name(name: impl Into<String>) -> Self {
+        Self { name: Some(name.into()), ..Self::default() }
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `label_selector`.
+    pub fn label_selector(mut self, value: impl Into<String>) -> Self {
+        self.label_selector = Some(value.into());
+        self
+    }
+
+    /// Adds one to `sort`.
+    pub fn sort(mut self, value: impl Into<Sort<LoadBalancerSortField>>) -> Self {
+        self.sort.push(value.into());
+        self
+    }
+}
+
 impl Operation for ListLoadBalancers {
     type Output = LoadBalancerPage;
 
@@ -769,6 +799,72 @@ pub struct CreateLoadBalancer {
     pub location: Option<String>,
 }
 
+impl CreateLoadBalancer {
+    /// With the required `name`, `load_balancer_type`; the rest left to the API's defaults.
+    pub fn new(name: impl Into<String>, load_balancer_type: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            load_balancer_type: load_balancer_type.into(),
+            algorithm: Default::default(),
+            services: Default::default(),
+            targets: Default::default(),
+            labels: Default::default(),
+            public_interface: Default::default(),
+            network: Default::default(),
+            network_zone: Default::default(),
+            location: Default::default(),
+        }
+    }
+
+    /// Sets `algorithm`.
+    pub fn algorithm(mut self, value: LoadBalancerAlgorithm) -> Self {
+        self.algorithm = Some(value);
+        self
+    }
+
+    /// Adds one to `services`.
+    pub fn service(mut self, value: LoadBalancerService) -> Self {
+        self.services.push(value);
+        self
+    }
+
+    /// Adds one to `targets`.
+    pub fn target(mut self, value: LoadBalancerTarget) -> Self {
+        self.targets.push(value);
+        self
+    }
+
+    /// Adds the label `key=value` (`labels`).
+    pub fn label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.labels.insert(key.into(), value.into());
+        self
+    }
+
+    /// Sets `public_interface`.
+    pub fn public_interface(mut self, value: bool) -> Self {
+        self.public_interface = Some(value);
+        self
+    }
+
+    /// Sets `network`.
+    pub fn network(mut self, value: NetworkId) -> Self {
+        self.network = Some(value);
+        self
+    }
+
+    /// Sets `network_zone`.
+    pub fn network_zone(mut self, value: impl Into<String>) -> Self {
+        self.network_zone = Some(value.into());
+        self
+    }
+
+    /// Sets `location`.
+    pub fn location(mut self, value: impl Into<String>) -> Self {
+        self.location = Some(value.into());
+        self
+    }
+}
+
 impl Operation for CreateLoadBalancer {
     type Output = CreatedLoadBalancer;
 
@@ -814,6 +910,13 @@ pub struct GetLoadBalancer {
     pub id: LoadBalancerId,
 }
 
+impl GetLoadBalancer {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: LoadBalancerId) -> Self {
+        Self { id }
+    }
+}
+
 impl Operation for GetLoadBalancer {
     type Output = LoadBalancer;
 
@@ -852,6 +955,25 @@ pub struct UpdateLoadBalancer {
     /// `labels`: map of strings; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<BTreeMap<String, String>>,
+}
+
+impl UpdateLoadBalancer {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: LoadBalancerId) -> Self {
+        Self { id, name: Default::default(), labels: Default::default() }
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `labels`.
+    pub fn labels(mut self, value: BTreeMap<String, String>) -> Self {
+        self.labels = Some(value);
+        self
+    }
 }
 
 impl Operation for UpdateLoadBalancer {
@@ -898,6 +1020,13 @@ impl Endpoint for UpdateLoadBalancer {
 pub struct DeleteLoadBalancer {
     /// `id`: integer id; in the path.
     pub id: LoadBalancerId,
+}
+
+impl DeleteLoadBalancer {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: LoadBalancerId) -> Self {
+        Self { id }
+    }
 }
 
 impl Operation for DeleteLoadBalancer {
@@ -947,6 +1076,34 @@ pub struct AddLoadBalancerService {
     /// `http`: object; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http: Option<AddLoadBalancerServiceHttp>,
+}
+
+impl AddLoadBalancerService {
+    /// With the required `id`, `protocol`, `listen_port`, `destination_port`, `proxyprotocol`, `health_check`; the rest left to the API's defaults.
+    pub fn new(
+        id: LoadBalancerId,
+        protocol: LoadBalancerServiceProtocol,
+        listen_port: u64,
+        destination_port: u64,
+        proxyprotocol: bool,
+        health_check: AddLoadBalancerServiceHealthCheck,
+    ) -> Self {
+        Self {
+            id,
+            protocol,
+            listen_port,
+            destination_port,
+            proxyprotocol,
+            health_check,
+            http: Default::default(),
+        }
+    }
+
+    /// Sets `http`.
+    pub fn http(mut self, value: AddLoadBalancerServiceHttp) -> Self {
+        self.http = Some(value);
+        self
+    }
 }
 
 impl Operation for AddLoadBalancerService {
@@ -1011,6 +1168,44 @@ pub struct AddLoadBalancerTarget {
     pub use_private_ip: Option<bool>,
 }
 
+impl AddLoadBalancerTarget {
+    /// With the required `id`, `type`; the rest left to the API's defaults.
+    pub fn new(id: LoadBalancerId, kind: LoadBalancerTargetType) -> Self {
+        Self {
+            id,
+            kind,
+            server: Default::default(),
+            label_selector: Default::default(),
+            ip: Default::default(),
+            use_private_ip: Default::default(),
+        }
+    }
+
+    /// Sets `server`.
+    pub fn server(mut self, value: LoadBalancerTargetServer) -> Self {
+        self.server = Some(value);
+        self
+    }
+
+    /// Sets `label_selector`.
+    pub fn label_selector(mut self, value: LoadBalancerTargetLabelSelector) -> Self {
+        self.label_selector = Some(value);
+        self
+    }
+
+    /// Sets `ip`.
+    pub fn ip(mut self, value: LoadBalancerTargetIp) -> Self {
+        self.ip = Some(value);
+        self
+    }
+
+    /// Sets `use_private_ip`.
+    pub fn use_private_ip(mut self, value: bool) -> Self {
+        self.use_private_ip = Some(value);
+        self
+    }
+}
+
 impl Operation for AddLoadBalancerTarget {
     type Output = Action;
 
@@ -1068,6 +1263,25 @@ pub struct AttachLoadBalancerToNetwork {
     pub ip_range: Option<String>,
 }
 
+impl AttachLoadBalancerToNetwork {
+    /// With the required `id`, `network`; the rest left to the API's defaults.
+    pub fn new(id: LoadBalancerId, network: NetworkId) -> Self {
+        Self { id, network, ip: Default::default(), ip_range: Default::default() }
+    }
+
+    /// Sets `ip`.
+    pub fn ip(mut self, value: impl Into<String>) -> Self {
+        self.ip = Some(value.into());
+        self
+    }
+
+    /// Sets `ip_range`.
+    pub fn ip_range(mut self, value: impl Into<String>) -> Self {
+        self.ip_range = Some(value.into());
+        self
+    }
+}
+
 impl Operation for AttachLoadBalancerToNetwork {
     type Output = Action;
 
@@ -1111,6 +1325,13 @@ pub struct ChangeLoadBalancerAlgorithm {
     /// `type`: string enum.
     #[serde(rename = "type")]
     pub kind: LoadBalancerAlgorithmType,
+}
+
+impl ChangeLoadBalancerAlgorithm {
+    /// With the required `id`, `type`; the rest left to the API's defaults.
+    pub fn new(id: LoadBalancerId, kind: LoadBalancerAlgorithmType) -> Self {
+        Self { id, kind }
+    }
 }
 
 impl Operation for ChangeLoadBalancerAlgorithm {
@@ -1159,6 +1380,19 @@ pub struct ChangeLoadBalancerDnsPtr {
     pub dns_ptr: Option<String>,
 }
 
+impl ChangeLoadBalancerDnsPtr {
+    /// With the required `id`, `ip`; the rest left to the API's defaults.
+    pub fn new(id: LoadBalancerId, ip: impl Into<String>) -> Self {
+        Self { id, ip: ip.into(), dns_ptr: Default::default() }
+    }
+
+    /// Sets `dns_ptr`.
+    pub fn dns_ptr(mut self, value: impl Into<String>) -> Self {
+        self.dns_ptr = Some(value.into());
+        self
+    }
+}
+
 impl Operation for ChangeLoadBalancerDnsPtr {
     type Output = Action;
 
@@ -1201,6 +1435,19 @@ pub struct ChangeLoadBalancerProtection {
     /// `delete`: boolean; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete: Option<bool>,
+}
+
+impl ChangeLoadBalancerProtection {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: LoadBalancerId) -> Self {
+        Self { id, delete: Default::default() }
+    }
+
+    /// Sets `delete`.
+    pub fn delete(mut self, value: bool) -> Self {
+        self.delete = Some(value);
+        self
+    }
 }
 
 impl Operation for ChangeLoadBalancerProtection {
@@ -1248,6 +1495,13 @@ pub struct ChangeLoadBalancerType {
     pub load_balancer_type: String,
 }
 
+impl ChangeLoadBalancerType {
+    /// With the required `id`, `load_balancer_type`; the rest left to the API's defaults.
+    pub fn new(id: LoadBalancerId, load_balancer_type: impl Into<String>) -> Self {
+        Self { id, load_balancer_type: load_balancer_type.into() }
+    }
+}
+
 impl Operation for ChangeLoadBalancerType {
     type Output = Action;
 
@@ -1289,6 +1543,13 @@ pub struct DeleteLoadBalancerService {
     pub id: LoadBalancerId,
     /// `listen_port`: integer.
     pub listen_port: u64,
+}
+
+impl DeleteLoadBalancerService {
+    /// With the required `id`, `listen_port`; the rest left to the API's defaults.
+    pub fn new(id: LoadBalancerId, listen_port: u64) -> Self {
+        Self { id, listen_port }
+    }
 }
 
 impl Operation for DeleteLoadBalancerService {
@@ -1334,6 +1595,13 @@ pub struct DetachLoadBalancerFromNetwork {
     pub network: NetworkId,
 }
 
+impl DetachLoadBalancerFromNetwork {
+    /// With the required `id`, `network`; the rest left to the API's defaults.
+    pub fn new(id: LoadBalancerId, network: NetworkId) -> Self {
+        Self { id, network }
+    }
+}
+
 impl Operation for DetachLoadBalancerFromNetwork {
     type Output = Action;
 
@@ -1377,6 +1645,13 @@ pub struct DisableLoadBalancerPublicInterface {
     pub id: LoadBalancerId,
 }
 
+impl DisableLoadBalancerPublicInterface {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: LoadBalancerId) -> Self {
+        Self { id }
+    }
+}
+
 impl Operation for DisableLoadBalancerPublicInterface {
     type Output = Action;
 
@@ -1414,6 +1689,13 @@ impl Endpoint for DisableLoadBalancerPublicInterface {
 pub struct EnableLoadBalancerPublicInterface {
     /// `id`: integer id; in the path.
     pub id: LoadBalancerId,
+}
+
+impl EnableLoadBalancerPublicInterface {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: LoadBalancerId) -> Self {
+        Self { id }
+    }
 }
 
 impl Operation for EnableLoadBalancerPublicInterface {
@@ -1466,6 +1748,37 @@ pub struct RemoveLoadBalancerTarget {
     /// `ip`: object; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<LoadBalancerTargetIp>,
+}
+
+impl RemoveLoadBalancerTarget {
+    /// With the required `id`, `type`; the rest left to the API's defaults.
+    pub fn new(id: LoadBalancerId, kind: LoadBalancerTargetType) -> Self {
+        Self {
+            id,
+            kind,
+            server: Default::default(),
+            label_selector: Default::default(),
+            ip: Default::default(),
+        }
+    }
+
+    /// Sets `server`.
+    pub fn server(mut self, value: LoadBalancerTargetServer) -> Self {
+        self.server = Some(value);
+        self
+    }
+
+    /// Sets `label_selector`.
+    pub fn label_selector(mut self, value: LoadBalancerTargetLabelSelector) -> Self {
+        self.label_selector = Some(value);
+        self
+    }
+
+    /// Sets `ip`.
+    pub fn ip(mut self, value: LoadBalancerTargetIp) -> Self {
+        self.ip = Some(value);
+        self
+    }
 }
 
 impl Operation for RemoveLoadBalancerTarget {
@@ -1534,6 +1847,51 @@ pub struct UpdateLoadBalancerService {
     pub http: Option<UpdateLoadBalancerServiceHttp>,
 }
 
+impl UpdateLoadBalancerService {
+    /// With the required `id`, `listen_port`; the rest left to the API's defaults.
+    pub fn new(id: LoadBalancerId, listen_port: u64) -> Self {
+        Self {
+            id,
+            protocol: Default::default(),
+            listen_port,
+            destination_port: Default::default(),
+            proxyprotocol: Default::default(),
+            health_check: Default::default(),
+            http: Default::default(),
+        }
+    }
+
+    /// Sets `protocol`.
+    pub fn protocol(mut self, value: LoadBalancerServiceProtocol) -> Self {
+        self.protocol = Some(value);
+        self
+    }
+
+    /// Sets `destination_port`.
+    pub fn destination_port(mut self, value: u64) -> Self {
+        self.destination_port = Some(value);
+        self
+    }
+
+    /// Sets `proxyprotocol`.
+    pub fn proxyprotocol(mut self, value: bool) -> Self {
+        self.proxyprotocol = Some(value);
+        self
+    }
+
+    /// Sets `health_check`.
+    pub fn health_check(mut self, value: UpdateLoadBalancerServiceHealthCheck) -> Self {
+        self.health_check = Some(value);
+        self
+    }
+
+    /// Sets `http`.
+    pub fn http(mut self, value: UpdateLoadBalancerServiceHttp) -> Self {
+        self.http = Some(value);
+        self
+    }
+}
+
 impl Operation for UpdateLoadBalancerService {
     type Output = Action;
 
@@ -1590,6 +1948,24 @@ pub struct GetLoadBalancerMetrics {
     /// `step`: integer; query parameter; optional.
     #[serde(default)]
     pub step: Option<u64>,
+}
+
+impl GetLoadBalancerMetrics {
+    /// With the required `id`, `type`, `start`, `end`; the rest left to the API's defaults.
+    pub fn new(
+        id: LoadBalancerId,
+        kind: Vec<LoadBalancerMetricType>,
+        start: OffsetDateTime,
+        end: OffsetDateTime,
+    ) -> Self {
+        Self { id, kind, start, end, step: Default::default() }
+    }
+
+    /// Sets `step`.
+    pub fn step(mut self, value: u64) -> Self {
+        self.step = Some(value);
+        self
+    }
 }
 
 impl Operation for GetLoadBalancerMetrics {

@@ -73,6 +73,30 @@ pub struct ListLocations {
     pub per_page: Option<u64>,
 }
 
+impl ListLocations {
+    /// Every entry, unfiltered.
+    pub fn all() -> Self {
+        Self::default()
+    }
+
+    /// Only the entry with exactly this name.
+    pub fn by_name(name: impl Into<String>) -> Self {
+        Self { name: Some(name.into()), ..Self::default() }
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Adds one to `sort`.
+    pub fn sort(mut self, value: impl Into<Sort<LocationSortField>>) -> Self {
+        self.sort.push(value.into());
+        self
+    }
+}
+
 impl Operation for ListLocations {
     type Output = LocationPage;
 
@@ -133,6 +157,13 @@ impl Paged for ListLocations {
 pub struct GetLocation {
     /// `id`: integer id; in the path.
     pub id: LocationId,
+}
+
+impl GetLocation {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: LocationId) -> Self {
+        Self { id }
+    }
 }
 
 impl Operation for GetLocation {

@@ -164,6 +164,36 @@ pub struct ListNetworks {
     pub per_page: Option<u64>,
 }
 
+impl ListNetworks {
+    /// Every entry, unfiltered.
+    pub fn all() -> Self {
+        Self::default()
+    }
+
+    /// Only the entry with exactly this name.
+    pub fn by_name(name: impl Into<String>) -> Self {
+        Self { name: Some(name.into()), ..Self::default() }
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `label_selector`.
+    pub fn label_selector(mut self, value: impl Into<String>) -> Self {
+        self.label_selector = Some(value.into());
+        self
+    }
+
+    /// Adds one to `sort`.
+    pub fn sort(mut self, value: impl Into<Sort<NetworkSortField>>) -> Self {
+        self.sort.push(value.into());
+        self
+    }
+}
+
 impl Operation for ListNetworks {
     type Output = NetworkPage;
 
@@ -243,6 +273,44 @@ pub struct CreateNetwork {
     pub expose_routes_to_vswitch: Option<bool>,
 }
 
+impl CreateNetwork {
+    /// With the required `name`, `ip_range`; the rest left to the API's defaults.
+    pub fn new(name: impl Into<String>, ip_range: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            ip_range: ip_range.into(),
+            labels: Default::default(),
+            subnets: Default::default(),
+            routes: Default::default(),
+            expose_routes_to_vswitch: Default::default(),
+        }
+    }
+
+    /// Adds the label `key=value` (`labels`).
+    pub fn label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.labels.insert(key.into(), value.into());
+        self
+    }
+
+    /// Adds one to `subnets`.
+    pub fn subnet(mut self, value: CreateNetworkSubnet) -> Self {
+        self.subnets.push(value);
+        self
+    }
+
+    /// Adds one to `routes`.
+    pub fn route(mut self, value: NetworkRoute) -> Self {
+        self.routes.push(value);
+        self
+    }
+
+    /// Sets `expose_routes_to_vswitch`.
+    pub fn expose_routes_to_vswitch(mut self, value: bool) -> Self {
+        self.expose_routes_to_vswitch = Some(value);
+        self
+    }
+}
+
 impl Operation for CreateNetwork {
     type Output = Network;
 
@@ -276,6 +344,13 @@ impl Endpoint for CreateNetwork {
 pub struct GetNetwork {
     /// `id`: integer id; in the path.
     pub id: NetworkId,
+}
+
+impl GetNetwork {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: NetworkId) -> Self {
+        Self { id }
+    }
 }
 
 impl Operation for GetNetwork {
@@ -319,6 +394,36 @@ pub struct UpdateNetwork {
     /// `expose_routes_to_vswitch`: boolean; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expose_routes_to_vswitch: Option<bool>,
+}
+
+impl UpdateNetwork {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: NetworkId) -> Self {
+        Self {
+            id,
+            name: Default::default(),
+            labels: Default::default(),
+            expose_routes_to_vswitch: Default::default(),
+        }
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `labels`.
+    pub fn labels(mut self, value: BTreeMap<String, String>) -> Self {
+        self.labels = Some(value);
+        self
+    }
+
+    /// Sets `expose_routes_to_vswitch`.
+    pub fn expose_routes_to_vswitch(mut self, value: bool) -> Self {
+        self.expose_routes_to_vswitch = Some(value);
+        self
+    }
 }
 
 impl Operation for UpdateNetwork {
@@ -365,6 +470,13 @@ pub struct DeleteNetwork {
     pub id: NetworkId,
 }
 
+impl DeleteNetwork {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: NetworkId) -> Self {
+        Self { id }
+    }
+}
+
 impl Operation for DeleteNetwork {
     type Output = ();
 
@@ -401,6 +513,13 @@ pub struct AddNetworkRoute {
     pub destination: String,
     /// `gateway`: string.
     pub gateway: String,
+}
+
+impl AddNetworkRoute {
+    /// With the required `id`, `destination`, `gateway`; the rest left to the API's defaults.
+    pub fn new(id: NetworkId, destination: impl Into<String>, gateway: impl Into<String>) -> Self {
+        Self { id, destination: destination.into(), gateway: gateway.into() }
+    }
 }
 
 impl Operation for AddNetworkRoute {
@@ -455,6 +574,31 @@ pub struct AddNetworkSubnet {
     pub vswitch_id: Option<u64>,
 }
 
+impl AddNetworkSubnet {
+    /// With the required `id`, `type`, `network_zone`; the rest left to the API's defaults.
+    pub fn new(id: NetworkId, kind: NetworkSubnetType, network_zone: impl Into<String>) -> Self {
+        Self {
+            id,
+            kind,
+            ip_range: Default::default(),
+            network_zone: network_zone.into(),
+            vswitch_id: Default::default(),
+        }
+    }
+
+    /// Sets `ip_range`.
+    pub fn ip_range(mut self, value: impl Into<String>) -> Self {
+        self.ip_range = Some(value.into());
+        self
+    }
+
+    /// Sets `vswitch_id`.
+    pub fn vswitch_id(mut self, value: u64) -> Self {
+        self.vswitch_id = Some(value);
+        self
+    }
+}
+
 impl Operation for AddNetworkSubnet {
     type Output = Action;
 
@@ -496,6 +640,13 @@ pub struct ChangeNetworkIpRange {
     pub id: NetworkId,
     /// `ip_range`: string.
     pub ip_range: String,
+}
+
+impl ChangeNetworkIpRange {
+    /// With the required `id`, `ip_range`; the rest left to the API's defaults.
+    pub fn new(id: NetworkId, ip_range: impl Into<String>) -> Self {
+        Self { id, ip_range: ip_range.into() }
+    }
 }
 
 impl Operation for ChangeNetworkIpRange {
@@ -540,6 +691,19 @@ pub struct ChangeNetworkProtection {
     /// `delete`: boolean; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete: Option<bool>,
+}
+
+impl ChangeNetworkProtection {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: NetworkId) -> Self {
+        Self { id, delete: Default::default() }
+    }
+
+    /// Sets `delete`.
+    pub fn delete(mut self, value: bool) -> Self {
+        self.delete = Some(value);
+        self
+    }
 }
 
 impl Operation for ChangeNetworkProtection {
@@ -587,6 +751,13 @@ pub struct DeleteNetworkRoute {
     pub gateway: String,
 }
 
+impl DeleteNetworkRoute {
+    /// With the required `id`, `destination`, `gateway`; the rest left to the API's defaults.
+    pub fn new(id: NetworkId, destination: impl Into<String>, gateway: impl Into<String>) -> Self {
+        Self { id, destination: destination.into(), gateway: gateway.into() }
+    }
+}
+
 impl Operation for DeleteNetworkRoute {
     type Output = Action;
 
@@ -628,6 +799,13 @@ pub struct DeleteNetworkSubnet {
     pub id: NetworkId,
     /// `ip_range`: string.
     pub ip_range: String,
+}
+
+impl DeleteNetworkSubnet {
+    /// With the required `id`, `ip_range`; the rest left to the API's defaults.
+    pub fn new(id: NetworkId, ip_range: impl Into<String>) -> Self {
+        Self { id, ip_range: ip_range.into() }
+    }
 }
 
 impl Operation for DeleteNetworkSubnet {

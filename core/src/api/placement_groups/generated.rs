@@ -113,6 +113,42 @@ pub struct ListPlacementGroups {
     pub per_page: Option<u64>,
 }
 
+impl ListPlacementGroups {
+    /// Every entry, unfiltered.
+    pub fn all() -> Self {
+        Self::default()
+    }
+
+    /// Only the entry with exactly this name.
+    pub fn by_name(name: impl Into<String>) -> Self {
+        Self { name: Some(name.into()), ..Self::default() }
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `label_selector`.
+    pub fn label_selector(mut self, value: impl Into<String>) -> Self {
+        self.label_selector = Some(value.into());
+        self
+    }
+
+    /// Adds one to `type`.
+    pub fn kind(mut self, value: PlacementGroupType) -> Self {
+        self.kind.push(value);
+        self
+    }
+
+    /// Adds one to `sort`.
+    pub fn sort(mut self, value: impl Into<Sort<PlacementGroupSortField>>) -> Self {
+        self.sort.push(value.into());
+        self
+    }
+}
+
 impl Operation for ListPlacementGroups {
     type Output = PlacementGroupPage;
 
@@ -187,6 +223,19 @@ pub struct CreatePlacementGroup {
     pub kind: PlacementGroupType,
 }
 
+impl CreatePlacementGroup {
+    /// With the required `name`, `type`; the rest left to the API's defaults.
+    pub fn new(name: impl Into<String>, kind: PlacementGroupType) -> Self {
+        Self { name: name.into(), labels: Default::default(), kind }
+    }
+
+    /// Adds the label `key=value` (`labels`).
+    pub fn label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.labels.insert(key.into(), value.into());
+        self
+    }
+}
+
 impl Operation for CreatePlacementGroup {
     type Output = CreatedPlacementGroup;
 
@@ -219,6 +268,13 @@ impl Endpoint for CreatePlacementGroup {
 pub struct GetPlacementGroup {
     /// `id`: integer id; in the path.
     pub id: PlacementGroupId,
+}
+
+impl GetPlacementGroup {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: PlacementGroupId) -> Self {
+        Self { id }
+    }
 }
 
 impl Operation for GetPlacementGroup {
@@ -259,6 +315,25 @@ pub struct UpdatePlacementGroup {
     /// `labels`: map of strings; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<BTreeMap<String, String>>,
+}
+
+impl UpdatePlacementGroup {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: PlacementGroupId) -> Self {
+        Self { id, name: Default::default(), labels: Default::default() }
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `labels`.
+    pub fn labels(mut self, value: BTreeMap<String, String>) -> Self {
+        self.labels = Some(value);
+        self
+    }
 }
 
 impl Operation for UpdatePlacementGroup {
@@ -305,6 +380,13 @@ impl Endpoint for UpdatePlacementGroup {
 pub struct DeletePlacementGroup {
     /// `id`: integer id; in the path.
     pub id: PlacementGroupId,
+}
+
+impl DeletePlacementGroup {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: PlacementGroupId) -> Self {
+        Self { id }
+    }
 }
 
 impl Operation for DeletePlacementGroup {

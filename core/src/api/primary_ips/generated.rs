@@ -135,6 +135,42 @@ pub struct ListPrimaryIps {
     pub per_page: Option<u64>,
 }
 
+impl ListPrimaryIps {
+    /// Every entry, unfiltered.
+    pub fn all() -> Self {
+        Self::default()
+    }
+
+    /// Only the entry with exactly this name.
+    pub fn by_name(name: impl Into<String>) -> Self {
+        Self { name: Some(name.into()), ..Self::default() }
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `label_selector`.
+    pub fn label_selector(mut self, value: impl Into<String>) -> Self {
+        self.label_selector = Some(value.into());
+        self
+    }
+
+    /// Sets `ip`.
+    pub fn ip(mut self, value: impl Into<String>) -> Self {
+        self.ip = Some(value.into());
+        self
+    }
+
+    /// Adds one to `sort`.
+    pub fn sort(mut self, value: impl Into<Sort<PrimaryIpSortField>>) -> Self {
+        self.sort.push(value.into());
+        self
+    }
+}
+
 impl Operation for ListPrimaryIps {
     type Output = PrimaryIpPage;
 
@@ -223,6 +259,51 @@ pub struct CreatePrimaryIp {
     pub auto_delete: Option<bool>,
 }
 
+impl CreatePrimaryIp {
+    /// With the required `name`, `type`; the rest left to the API's defaults.
+    pub fn new(name: impl Into<String>, kind: PrimaryIpType) -> Self {
+        Self {
+            name: name.into(),
+            labels: Default::default(),
+            kind,
+            location: Default::default(),
+            assignee_type: Default::default(),
+            assignee_id: Default::default(),
+            auto_delete: Default::default(),
+        }
+    }
+
+    /// Adds the label `key=value` (`labels`).
+    pub fn label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.labels.insert(key.into(), value.into());
+        self
+    }
+
+    /// Sets `location`.
+    pub fn location(mut self, value: impl Into<IdOrName<LocationId>>) -> Self {
+        self.location = Some(value.into());
+        self
+    }
+
+    /// Sets `assignee_type`.
+    pub fn assignee_type(mut self, value: PrimaryIpAssigneeType) -> Self {
+        self.assignee_type = Some(value);
+        self
+    }
+
+    /// Sets `assignee_id`.
+    pub fn assignee_id(mut self, value: u64) -> Self {
+        self.assignee_id = Some(value);
+        self
+    }
+
+    /// Sets `auto_delete`.
+    pub fn auto_delete(mut self, value: bool) -> Self {
+        self.auto_delete = Some(value);
+        self
+    }
+}
+
 impl Operation for CreatePrimaryIp {
     type Output = CreatedPrimaryIp;
 
@@ -258,6 +339,13 @@ impl Endpoint for CreatePrimaryIp {
 pub struct GetPrimaryIp {
     /// `id`: integer id; in the path.
     pub id: PrimaryIpId,
+}
+
+impl GetPrimaryIp {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: PrimaryIpId) -> Self {
+        Self { id }
+    }
 }
 
 impl Operation for GetPrimaryIp {
@@ -301,6 +389,31 @@ pub struct UpdatePrimaryIp {
     /// `auto_delete`: boolean; optional; the API's default is `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_delete: Option<bool>,
+}
+
+impl UpdatePrimaryIp {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: PrimaryIpId) -> Self {
+        Self { id, name: Default::default(), labels: Default::default(), auto_delete: Default::default() }
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `labels`.
+    pub fn labels(mut self, value: BTreeMap<String, String>) -> Self {
+        self.labels = Some(value);
+        self
+    }
+
+    /// Sets `auto_delete`.
+    pub fn auto_delete(mut self, value: bool) -> Self {
+        self.auto_delete = Some(value);
+        self
+    }
 }
 
 impl Operation for UpdatePrimaryIp {
@@ -349,6 +462,13 @@ pub struct DeletePrimaryIp {
     pub id: PrimaryIpId,
 }
 
+impl DeletePrimaryIp {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: PrimaryIpId) -> Self {
+        Self { id }
+    }
+}
+
 impl Operation for DeletePrimaryIp {
     type Output = ();
 
@@ -387,6 +507,13 @@ pub struct AssignPrimaryIp {
     pub assignee_type: PrimaryIpAssigneeType,
     /// `assignee_id`: integer.
     pub assignee_id: u64,
+}
+
+impl AssignPrimaryIp {
+    /// With the required `id`, `assignee_type`, `assignee_id`; the rest left to the API's defaults.
+    pub fn new(id: PrimaryIpId, assignee_type: PrimaryIpAssigneeType, assignee_id: u64) -> Self {
+        Self { id, assignee_type, assignee_id }
+    }
 }
 
 impl Operation for AssignPrimaryIp {
@@ -435,6 +562,19 @@ pub struct ChangePrimaryIpDnsPtr {
     pub dns_ptr: Option<String>,
 }
 
+impl ChangePrimaryIpDnsPtr {
+    /// With the required `id`, `ip`; the rest left to the API's defaults.
+    pub fn new(id: PrimaryIpId, ip: impl Into<String>) -> Self {
+        Self { id, ip: ip.into(), dns_ptr: Default::default() }
+    }
+
+    /// Sets `dns_ptr`.
+    pub fn dns_ptr(mut self, value: impl Into<String>) -> Self {
+        self.dns_ptr = Some(value.into());
+        self
+    }
+}
+
 impl Operation for ChangePrimaryIpDnsPtr {
     type Output = Action;
 
@@ -478,6 +618,13 @@ pub struct ChangePrimaryIpProtection {
     pub delete: bool,
 }
 
+impl ChangePrimaryIpProtection {
+    /// With the required `id`, `delete`; the rest left to the API's defaults.
+    pub fn new(id: PrimaryIpId, delete: bool) -> Self {
+        Self { id, delete }
+    }
+}
+
 impl Operation for ChangePrimaryIpProtection {
     type Output = Action;
 
@@ -518,6 +665,13 @@ impl Endpoint for ChangePrimaryIpProtection {
 pub struct UnassignPrimaryIp {
     /// `id`: integer id; in the path.
     pub id: PrimaryIpId,
+}
+
+impl UnassignPrimaryIp {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: PrimaryIpId) -> Self {
+        Self { id }
+    }
 }
 
 impl Operation for UnassignPrimaryIp {

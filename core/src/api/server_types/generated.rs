@@ -128,6 +128,24 @@ pub struct ListServerTypes {
     pub per_page: Option<u64>,
 }
 
+impl ListServerTypes {
+    /// Every entry, unfiltered.
+    pub fn all() -> Self {
+        Self::default()
+    }
+
+    /// Only the entry with exactly this name.
+    pub fn by_name(name: impl Into<String>) -> Self {
+        Self { name: Some(name.into()), ..Self::default() }
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+}
+
 impl Operation for ListServerTypes {
     type Output = ServerTypePage;
 
@@ -185,6 +203,13 @@ impl Paged for ListServerTypes {
 pub struct GetServerType {
     /// `id`: integer id; in the path.
     pub id: ServerTypeId,
+}
+
+impl GetServerType {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: ServerTypeId) -> Self {
+        Self { id }
+    }
 }
 
 impl Operation for GetServerType {

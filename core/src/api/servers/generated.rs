@@ -380,6 +380,42 @@ pub struct ListServers {
     pub per_page: Option<u64>,
 }
 
+impl ListServers {
+    /// Every entry, unfiltered.
+    pub fn all() -> Self {
+        Self::default()
+    }
+
+    /// Only the entry with exactly this name.
+    pub fn by_name(name: impl Into<String>) -> Self {
+        Self { name: Some(name.into()), ..Self::default() }
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `label_selector`.
+    pub fn label_selector(mut self, value: impl Into<String>) -> Self {
+        self.label_selector = Some(value.into());
+        self
+    }
+
+    /// Adds one to `status`.
+    pub fn status(mut self, value: ServerStatus) -> Self {
+        self.status.push(value);
+        self
+    }
+
+    /// Adds one to `sort`.
+    pub fn sort(mut self, value: impl Into<Sort<ServerSortField>>) -> Self {
+        self.sort.push(value.into());
+        self
+    }
+}
+
 impl Operation for ListServers {
     type Output = ServerPage;
 
@@ -492,6 +528,94 @@ pub struct CreateServer {
     pub public_net: Option<CreatePublicNet>,
 }
 
+impl CreateServer {
+    /// With the required `name`, `server_type`, `image`; the rest left to the API's defaults.
+    pub fn new(name: impl Into<String>, server_type: impl Into<String>, image: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            location: Default::default(),
+            server_type: server_type.into(),
+            start_after_create: Default::default(),
+            image: image.into(),
+            placement_group: Default::default(),
+            ssh_keys: Default::default(),
+            volumes: Default::default(),
+            networks: Default::default(),
+            firewalls: Default::default(),
+            user_data: Default::default(),
+            labels: Default::default(),
+            automount: Default::default(),
+            public_net: Default::default(),
+        }
+    }
+
+    /// Sets `location`.
+    pub fn location(mut self, value: impl Into<String>) -> Self {
+        self.location = Some(value.into());
+        self
+    }
+
+    /// Sets `start_after_create`.
+    pub fn start_after_create(mut self, value: bool) -> Self {
+        self.start_after_create = Some(value);
+        self
+    }
+
+    /// Sets `placement_group`.
+    pub fn placement_group(mut self, value: PlacementGroupId) -> Self {
+        self.placement_group = Some(value);
+        self
+    }
+
+    /// Adds one to `ssh_keys`.
+    pub fn ssh_key(mut self, value: impl Into<String>) -> Self {
+        self.ssh_keys.push(value.into());
+        self
+    }
+
+    /// Adds one to `volumes`.
+    pub fn volume(mut self, value: VolumeId) -> Self {
+        self.volumes.push(value);
+        self
+    }
+
+    /// Adds one to `networks`.
+    pub fn network(mut self, value: NetworkId) -> Self {
+        self.networks.push(value);
+        self
+    }
+
+    /// Adds one to `firewalls`.
+    pub fn firewall(mut self, value: FirewallId) -> Self {
+        self.firewalls.push(value);
+        self
+    }
+
+    /// Sets `user_data`.
+    pub fn user_data(mut self, value: impl Into<String>) -> Self {
+        self.user_data = Some(value.into());
+        self
+    }
+
+    /// Adds the label `key=value` (`labels`).
+    pub fn label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.labels.insert(key.into(), value.into());
+        self
+    }
+
+    /// Sets `automount`.
+    pub fn automount(mut self, value: bool) -> Self {
+        self.automount = Some(value);
+        self
+    }
+
+    /// Sets `public_net`.
+    pub fn public_net(mut self, value: CreatePublicNet) -> Self {
+        self.public_net = Some(value);
+        self
+    }
+}
+
 impl Operation for CreateServer {
     type Output = CreatedServer;
 
@@ -545,6 +669,13 @@ pub struct GetServer {
     pub id: ServerId,
 }
 
+impl GetServer {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: ServerId) -> Self {
+        Self { id }
+    }
+}
+
 impl Operation for GetServer {
     type Output = Server;
 
@@ -583,6 +714,25 @@ pub struct UpdateServer {
     /// `labels`: map of strings; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<BTreeMap<String, String>>,
+}
+
+impl UpdateServer {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: ServerId) -> Self {
+        Self { id, name: Default::default(), labels: Default::default() }
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `labels`.
+    pub fn labels(mut self, value: BTreeMap<String, String>) -> Self {
+        self.labels = Some(value);
+        self
+    }
 }
 
 impl Operation for UpdateServer {
@@ -628,6 +778,13 @@ pub struct DeleteServer {
     pub id: ServerId,
 }
 
+impl DeleteServer {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: ServerId) -> Self {
+        Self { id }
+    }
+}
+
 impl Operation for DeleteServer {
     type Output = Action;
 
@@ -664,6 +821,13 @@ pub struct AddServerToPlacementGroup {
     pub id: ServerId,
     /// `placement_group`: integer id.
     pub placement_group: PlacementGroupId,
+}
+
+impl AddServerToPlacementGroup {
+    /// With the required `id`, `placement_group`; the rest left to the API's defaults.
+    pub fn new(id: ServerId, placement_group: PlacementGroupId) -> Self {
+        Self { id, placement_group }
+    }
 }
 
 impl Operation for AddServerToPlacementGroup {
@@ -708,6 +872,13 @@ pub struct AttachServerIso {
     pub id: ServerId,
     /// `iso`: string.
     pub iso: String,
+}
+
+impl AttachServerIso {
+    /// With the required `id`, `iso`; the rest left to the API's defaults.
+    pub fn new(id: ServerId, iso: impl Into<String>) -> Self {
+        Self { id, iso: iso.into() }
+    }
 }
 
 impl Operation for AttachServerIso {
@@ -764,6 +935,37 @@ pub struct AttachServerToNetwork {
     pub ip_range: Option<String>,
 }
 
+impl AttachServerToNetwork {
+    /// With the required `id`, `network`; the rest left to the API's defaults.
+    pub fn new(id: ServerId, network: NetworkId) -> Self {
+        Self {
+            id,
+            network,
+            ip: Default::default(),
+            alias_ips: Default::default(),
+            ip_range: Default::default(),
+        }
+    }
+
+    /// Sets `ip`.
+    pub fn ip(mut self, value: impl Into<String>) -> Self {
+        self.ip = Some(value.into());
+        self
+    }
+
+    /// Adds one to `alias_ips`.
+    pub fn alias_ip(mut self, value: impl Into<String>) -> Self {
+        self.alias_ips.push(value.into());
+        self
+    }
+
+    /// Sets `ip_range`.
+    pub fn ip_range(mut self, value: impl Into<String>) -> Self {
+        self.ip_range = Some(value.into());
+        self
+    }
+}
+
 impl Operation for AttachServerToNetwork {
     type Output = Action;
 
@@ -808,6 +1010,13 @@ pub struct ChangeServerAliasIps {
     pub network: NetworkId,
     /// `alias_ips`: array of strings.
     pub alias_ips: Vec<String>,
+}
+
+impl ChangeServerAliasIps {
+    /// With the required `id`, `network`, `alias_ips`; the rest left to the API's defaults.
+    pub fn new(id: ServerId, network: NetworkId, alias_ips: Vec<String>) -> Self {
+        Self { id, network, alias_ips }
+    }
 }
 
 impl Operation for ChangeServerAliasIps {
@@ -857,6 +1066,19 @@ pub struct ChangeServerDnsPtr {
     pub dns_ptr: Option<String>,
 }
 
+impl ChangeServerDnsPtr {
+    /// With the required `id`, `ip`; the rest left to the API's defaults.
+    pub fn new(id: ServerId, ip: impl Into<String>) -> Self {
+        Self { id, ip: ip.into(), dns_ptr: Default::default() }
+    }
+
+    /// Sets `dns_ptr`.
+    pub fn dns_ptr(mut self, value: impl Into<String>) -> Self {
+        self.dns_ptr = Some(value.into());
+        self
+    }
+}
+
 impl Operation for ChangeServerDnsPtr {
     type Output = Action;
 
@@ -904,6 +1126,25 @@ pub struct ChangeServerProtection {
     pub rebuild: Option<bool>,
 }
 
+impl ChangeServerProtection {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: ServerId) -> Self {
+        Self { id, delete: Default::default(), rebuild: Default::default() }
+    }
+
+    /// Sets `delete`.
+    pub fn delete(mut self, value: bool) -> Self {
+        self.delete = Some(value);
+        self
+    }
+
+    /// Sets `rebuild`.
+    pub fn rebuild(mut self, value: bool) -> Self {
+        self.rebuild = Some(value);
+        self
+    }
+}
+
 impl Operation for ChangeServerProtection {
     type Output = Action;
 
@@ -949,6 +1190,13 @@ pub struct ChangeServerType {
     pub upgrade_disk: bool,
     /// `server_type`: string.
     pub server_type: String,
+}
+
+impl ChangeServerType {
+    /// With the required `id`, `upgrade_disk`, `server_type`; the rest left to the API's defaults.
+    pub fn new(id: ServerId, upgrade_disk: bool, server_type: impl Into<String>) -> Self {
+        Self { id, upgrade_disk, server_type: server_type.into() }
+    }
 }
 
 impl Operation for ChangeServerType {
@@ -1001,6 +1249,31 @@ pub struct CreateServerImage {
     pub labels: BTreeMap<String, String>,
 }
 
+impl CreateServerImage {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: ServerId) -> Self {
+        Self { id, description: Default::default(), kind: Default::default(), labels: Default::default() }
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `type`.
+    pub fn kind(mut self, value: ImageType) -> Self {
+        self.kind = Some(value);
+        self
+    }
+
+    /// Adds the label `key=value` (`labels`).
+    pub fn label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.labels.insert(key.into(), value.into());
+        self
+    }
+}
+
 impl Operation for CreateServerImage {
     type Output = CreatedImage;
 
@@ -1045,6 +1318,13 @@ pub struct DetachServerFromNetwork {
     pub network: NetworkId,
 }
 
+impl DetachServerFromNetwork {
+    /// With the required `id`, `network`; the rest left to the API's defaults.
+    pub fn new(id: ServerId, network: NetworkId) -> Self {
+        Self { id, network }
+    }
+}
+
 impl Operation for DetachServerFromNetwork {
     type Output = Action;
 
@@ -1086,6 +1366,13 @@ pub struct DetachServerIso {
     pub id: ServerId,
 }
 
+impl DetachServerIso {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: ServerId) -> Self {
+        Self { id }
+    }
+}
+
 impl Operation for DetachServerIso {
     type Output = Action;
 
@@ -1123,6 +1410,13 @@ impl Endpoint for DetachServerIso {
 pub struct DisableBackup {
     /// `id`: integer id; in the path.
     pub id: ServerId,
+}
+
+impl DisableBackup {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: ServerId) -> Self {
+        Self { id }
+    }
 }
 
 impl Operation for DisableBackup {
@@ -1164,6 +1458,13 @@ pub struct DisableRescue {
     pub id: ServerId,
 }
 
+impl DisableRescue {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: ServerId) -> Self {
+        Self { id }
+    }
+}
+
 impl Operation for DisableRescue {
     type Output = Action;
 
@@ -1201,6 +1502,13 @@ impl Endpoint for DisableRescue {
 pub struct EnableBackup {
     /// `id`: integer id; in the path.
     pub id: ServerId,
+}
+
+impl EnableBackup {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: ServerId) -> Self {
+        Self { id }
+    }
 }
 
 impl Operation for EnableBackup {
@@ -1249,6 +1557,25 @@ pub struct EnableRescue {
     pub ssh_keys: Vec<SshKeyId>,
 }
 
+impl EnableRescue {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: ServerId) -> Self {
+        Self { id, rescue_type: Default::default(), ssh_keys: Default::default() }
+    }
+
+    /// Sets `type`.
+    pub fn rescue_type(mut self, value: RescueType) -> Self {
+        self.rescue_type = Some(value);
+        self
+    }
+
+    /// Adds one to `ssh_keys`.
+    pub fn ssh_key(mut self, value: SshKeyId) -> Self {
+        self.ssh_keys.push(value);
+        self
+    }
+}
+
 impl Operation for EnableRescue {
     type Output = RescueEnabled;
 
@@ -1292,6 +1619,13 @@ pub struct PowerOffServer {
     pub id: ServerId,
 }
 
+impl PowerOffServer {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: ServerId) -> Self {
+        Self { id }
+    }
+}
+
 impl Operation for PowerOffServer {
     type Output = Action;
 
@@ -1331,6 +1665,13 @@ pub struct PowerOnServer {
     pub id: ServerId,
 }
 
+impl PowerOnServer {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: ServerId) -> Self {
+        Self { id }
+    }
+}
+
 impl Operation for PowerOnServer {
     type Output = Action;
 
@@ -1368,6 +1709,13 @@ impl Endpoint for PowerOnServer {
 pub struct RebootServer {
     /// `id`: integer id; in the path.
     pub id: ServerId,
+}
+
+impl RebootServer {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: ServerId) -> Self {
+        Self { id }
+    }
 }
 
 impl Operation for RebootServer {
@@ -1415,6 +1763,19 @@ pub struct RebuildServer {
     pub user_data: Option<String>,
 }
 
+impl RebuildServer {
+    /// With the required `id`, `image`; the rest left to the API's defaults.
+    pub fn new(id: ServerId, image: impl Into<String>) -> Self {
+        Self { id, image: image.into(), user_data: Default::default() }
+    }
+
+    /// Sets `user_data`.
+    pub fn user_data(mut self, value: impl Into<String>) -> Self {
+        self.user_data = Some(value.into());
+        self
+    }
+}
+
 impl Operation for RebuildServer {
     type Output = ServerRebuilt;
 
@@ -1458,6 +1819,13 @@ pub struct RemoveServerFromPlacementGroup {
     pub id: ServerId,
 }
 
+impl RemoveServerFromPlacementGroup {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: ServerId) -> Self {
+        Self { id }
+    }
+}
+
 impl Operation for RemoveServerFromPlacementGroup {
     type Output = Action;
 
@@ -1495,6 +1863,13 @@ impl Endpoint for RemoveServerFromPlacementGroup {
 pub struct RequestServerConsole {
     /// `id`: integer id; in the path.
     pub id: ServerId,
+}
+
+impl RequestServerConsole {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: ServerId) -> Self {
+        Self { id }
+    }
 }
 
 impl Operation for RequestServerConsole {
@@ -1536,6 +1911,13 @@ pub struct ResetServer {
     pub id: ServerId,
 }
 
+impl ResetServer {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: ServerId) -> Self {
+        Self { id }
+    }
+}
+
 impl Operation for ResetServer {
     type Output = Action;
 
@@ -1575,6 +1957,13 @@ pub struct ResetServerPassword {
     pub id: ServerId,
 }
 
+impl ResetServerPassword {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: ServerId) -> Self {
+        Self { id }
+    }
+}
+
 impl Operation for ResetServerPassword {
     type Output = PasswordReset;
 
@@ -1612,6 +2001,13 @@ impl Endpoint for ResetServerPassword {
 pub struct ShutdownServer {
     /// `id`: integer id; in the path.
     pub id: ServerId,
+}
+
+impl ShutdownServer {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: ServerId) -> Self {
+        Self { id }
+    }
 }
 
 impl Operation for ShutdownServer {
@@ -1663,6 +2059,24 @@ pub struct GetServerMetrics {
     /// `step`: integer; query parameter; optional.
     #[serde(default)]
     pub step: Option<u64>,
+}
+
+impl GetServerMetrics {
+    /// With the required `id`, `type`, `start`, `end`; the rest left to the API's defaults.
+    pub fn new(
+        id: ServerId,
+        kind: Vec<ServerMetricType>,
+        start: OffsetDateTime,
+        end: OffsetDateTime,
+    ) -> Self {
+        Self { id, kind, start, end, step: Default::default() }
+    }
+
+    /// Sets `step`.
+    pub fn step(mut self, value: u64) -> Self {
+        self.step = Some(value);
+        self
+    }
 }
 
 impl Operation for GetServerMetrics {

@@ -23,8 +23,6 @@
 
 mod generated;
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 pub use generated::*;
@@ -107,40 +105,6 @@ impl Server {
     /// Whether backups are enabled (the API signals this with a backup window).
     pub fn backups_enabled(&self) -> bool {
         self.backup_window.is_some()
-    }
-}
-
-impl ListServers {
-    /// All servers, unfiltered.
-    pub fn all() -> Self {
-        Self::default()
-    }
-
-    /// Only the server with exactly this name.
-    pub fn by_name(name: impl Into<String>) -> Self {
-        Self { name: Some(name.into()), ..Self::default() }
-    }
-}
-
-impl CreateServer {
-    /// A server with the three required fields; the rest take the API's defaults.
-    pub fn new(name: impl Into<String>, server_type: impl Into<String>, image: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            server_type: server_type.into(),
-            image: image.into(),
-            location: None,
-            start_after_create: None,
-            ssh_keys: Vec::new(),
-            user_data: None,
-            labels: BTreeMap::new(),
-            networks: Vec::new(),
-            firewalls: Vec::new(),
-            volumes: Vec::new(),
-            automount: None,
-            placement_group: None,
-            public_net: None,
-        }
     }
 }
 

@@ -78,6 +78,42 @@ pub struct ListSshKeys {
     pub per_page: Option<u64>,
 }
 
+impl ListSshKeys {
+    /// Every entry, unfiltered.
+    pub fn all() -> Self {
+        Self::default()
+    }
+
+    /// Only the entry with exactly this name.
+    pub fn by_name(name: impl Into<String>) -> Self {
+        Self { name: Some(name.into()), ..Self::default() }
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `fingerprint`.
+    pub fn fingerprint(mut self, value: impl Into<String>) -> Self {
+        self.fingerprint = Some(value.into());
+        self
+    }
+
+    /// Sets `label_selector`.
+    pub fn label_selector(mut self, value: impl Into<String>) -> Self {
+        self.label_selector = Some(value.into());
+        self
+    }
+
+    /// Adds one to `sort`.
+    pub fn sort(mut self, value: impl Into<Sort<SshKeySortField>>) -> Self {
+        self.sort.push(value.into());
+        self
+    }
+}
+
 impl Operation for ListSshKeys {
     type Output = SshKeyPage;
 
@@ -151,6 +187,19 @@ pub struct CreateSshKey {
     pub labels: BTreeMap<String, String>,
 }
 
+impl CreateSshKey {
+    /// With the required `name`, `public_key`; the rest left to the API's defaults.
+    pub fn new(name: impl Into<String>, public_key: impl Into<String>) -> Self {
+        Self { name: name.into(), public_key: public_key.into(), labels: Default::default() }
+    }
+
+    /// Adds the label `key=value` (`labels`).
+    pub fn label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.labels.insert(key.into(), value.into());
+        self
+    }
+}
+
 impl Operation for CreateSshKey {
     type Output = SshKey;
 
@@ -183,6 +232,13 @@ impl Endpoint for CreateSshKey {
 pub struct GetSshKey {
     /// `id`: integer id; in the path.
     pub id: SshKeyId,
+}
+
+impl GetSshKey {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: SshKeyId) -> Self {
+        Self { id }
+    }
 }
 
 impl Operation for GetSshKey {
@@ -225,6 +281,25 @@ pub struct UpdateSshKey {
     pub labels: Option<BTreeMap<String, String>>,
 }
 
+impl UpdateSshKey {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: SshKeyId) -> Self {
+        Self { id, name: Default::default(), labels: Default::default() }
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `labels`.
+    pub fn labels(mut self, value: BTreeMap<String, String>) -> Self {
+        self.labels = Some(value);
+        self
+    }
+}
+
 impl Operation for UpdateSshKey {
     type Output = SshKey;
 
@@ -263,6 +338,13 @@ impl Endpoint for UpdateSshKey {
 pub struct DeleteSshKey {
     /// `id`: integer id; in the path.
     pub id: SshKeyId,
+}
+
+impl DeleteSshKey {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: SshKeyId) -> Self {
+        Self { id }
+    }
 }
 
 impl Operation for DeleteSshKey {

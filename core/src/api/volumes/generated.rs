@@ -128,6 +128,42 @@ pub struct ListVolumes {
     pub per_page: Option<u64>,
 }
 
+impl ListVolumes {
+    /// Every entry, unfiltered.
+    pub fn all() -> Self {
+        Self::default()
+    }
+
+    /// Only the entry with exactly this name.
+    pub fn by_name(name: impl Into<String>) -> Self {
+        Self { name: Some(name.into()), ..Self::default() }
+    }
+
+    /// Adds one to `status`.
+    pub fn status(mut self, value: VolumeStatus) -> Self {
+        self.status.push(value);
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `label_selector`.
+    pub fn label_selector(mut self, value: impl Into<String>) -> Self {
+        self.label_selector = Some(value.into());
+        self
+    }
+
+    /// Adds one to `sort`.
+    pub fn sort(mut self, value: impl Into<Sort<VolumeSortField>>) -> Self {
+        self.sort.push(value.into());
+        self
+    }
+}
+
 impl Operation for ListVolumes {
     type Output = VolumePage;
 
@@ -215,6 +251,51 @@ pub struct CreateVolume {
     pub server: Option<ServerId>,
 }
 
+impl CreateVolume {
+    /// With the required `size`, `name`; the rest left to the API's defaults.
+    pub fn new(size: u64, name: impl Into<String>) -> Self {
+        Self {
+            size,
+            name: name.into(),
+            labels: Default::default(),
+            automount: Default::default(),
+            format: Default::default(),
+            location: Default::default(),
+            server: Default::default(),
+        }
+    }
+
+    /// Adds the label `key=value` (`labels`).
+    pub fn label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.labels.insert(key.into(), value.into());
+        self
+    }
+
+    /// Sets `automount`.
+    pub fn automount(mut self, value: bool) -> Self {
+        self.automount = Some(value);
+        self
+    }
+
+    /// Sets `format`.
+    pub fn format(mut self, value: impl Into<String>) -> Self {
+        self.format = Some(value.into());
+        self
+    }
+
+    /// Sets `location`.
+    pub fn location(mut self, value: impl Into<String>) -> Self {
+        self.location = Some(value.into());
+        self
+    }
+
+    /// Sets `server`.
+    pub fn server(mut self, value: ServerId) -> Self {
+        self.server = Some(value);
+        self
+    }
+}
+
 impl Operation for CreateVolume {
     type Output = CreatedVolume;
 
@@ -250,6 +331,13 @@ impl Endpoint for CreateVolume {
 pub struct GetVolume {
     /// `id`: integer id; in the path.
     pub id: VolumeId,
+}
+
+impl GetVolume {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: VolumeId) -> Self {
+        Self { id }
+    }
 }
 
 impl Operation for GetVolume {
@@ -292,6 +380,25 @@ pub struct UpdateVolume {
     pub labels: Option<BTreeMap<String, String>>,
 }
 
+impl UpdateVolume {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: VolumeId) -> Self {
+        Self { id, name: Default::default(), labels: Default::default() }
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `labels`.
+    pub fn labels(mut self, value: BTreeMap<String, String>) -> Self {
+        self.labels = Some(value);
+        self
+    }
+}
+
 impl Operation for UpdateVolume {
     type Output = Volume;
 
@@ -332,6 +439,13 @@ pub struct DeleteVolume {
     pub id: VolumeId,
 }
 
+impl DeleteVolume {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: VolumeId) -> Self {
+        Self { id }
+    }
+}
+
 impl Operation for DeleteVolume {
     type Output = ();
 
@@ -369,6 +483,19 @@ pub struct AttachVolume {
     /// `automount`: boolean; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub automount: Option<bool>,
+}
+
+impl AttachVolume {
+    /// With the required `id`, `server`; the rest left to the API's defaults.
+    pub fn new(id: VolumeId, server: ServerId) -> Self {
+        Self { id, server, automount: Default::default() }
+    }
+
+    /// Sets `automount`.
+    pub fn automount(mut self, value: bool) -> Self {
+        self.automount = Some(value);
+        self
+    }
 }
 
 impl Operation for AttachVolume {
@@ -416,6 +543,19 @@ pub struct ChangeVolumeProtection {
     pub delete: Option<bool>,
 }
 
+impl ChangeVolumeProtection {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: VolumeId) -> Self {
+        Self { id, delete: Default::default() }
+    }
+
+    /// Sets `delete`.
+    pub fn delete(mut self, value: bool) -> Self {
+        self.delete = Some(value);
+        self
+    }
+}
+
 impl Operation for ChangeVolumeProtection {
     type Output = Action;
 
@@ -454,6 +594,13 @@ impl Endpoint for ChangeVolumeProtection {
 pub struct DetachVolume {
     /// `id`: integer id; in the path.
     pub id: VolumeId,
+}
+
+impl DetachVolume {
+    /// With the required `id`; the rest left to the API's defaults.
+    pub fn new(id: VolumeId) -> Self {
+        Self { id }
+    }
 }
 
 impl Operation for DetachVolume {
@@ -496,6 +643,13 @@ pub struct ResizeVolume {
     pub id: VolumeId,
     /// `size`: number.
     pub size: f64,
+}
+
+impl ResizeVolume {
+    /// With the required `id`, `size`; the rest left to the API's defaults.
+    pub fn new(id: VolumeId, size: f64) -> Self {
+        Self { id, size }
+    }
 }
 
 impl Operation for ResizeVolume {

@@ -731,6 +731,42 @@ pub struct ListZones {
     pub per_page: Option<u64>,
 }
 
+impl ListZones {
+    /// Every entry, unfiltered.
+    pub fn all() -> Self {
+        Self::default()
+    }
+
+    /// Only the entry with exactly this name.
+    pub fn by_name(name: impl Into<String>) -> Self {
+        Self { name: Some(name.into()), ..Self::default() }
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `mode`.
+    pub fn mode(mut self, value: ZoneMode) -> Self {
+        self.mode = Some(value);
+        self
+    }
+
+    /// Sets `label_selector`.
+    pub fn label_selector(mut self, value: impl Into<String>) -> Self {
+        self.label_selector = Some(value.into());
+        self
+    }
+
+    /// Adds one to `sort`.
+    pub fn sort(mut self, value: impl Into<Sort<ZoneSortField>>) -> Self {
+        self.sort.push(value.into());
+        self
+    }
+}
+
 impl Operation for ListZones {
     type Output = ZonePage;
 
@@ -816,6 +852,51 @@ pub struct CreateZone {
     pub zonefile: Option<String>,
 }
 
+impl CreateZone {
+    /// With the required `name`, `mode`; the rest left to the API's defaults.
+    pub fn new(name: impl Into<String>, mode: ZoneMode) -> Self {
+        Self {
+            name: name.into(),
+            mode,
+            ttl: Default::default(),
+            labels: Default::default(),
+            primary_nameservers: Default::default(),
+            rrsets: Default::default(),
+            zonefile: Default::default(),
+        }
+    }
+
+    /// Sets `ttl`.
+    pub fn ttl(mut self, value: u64) -> Self {
+        self.ttl = Some(value);
+        self
+    }
+
+    /// Adds the label `key=value` (`labels`).
+    pub fn label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.labels.insert(key.into(), value.into());
+        self
+    }
+
+    /// Adds one to `primary_nameservers`.
+    pub fn primary_nameserver(mut self, value: ZonePrimaryNameserver) -> Self {
+        self.primary_nameservers.push(value);
+        self
+    }
+
+    /// Adds one to `rrsets`.
+    pub fn rrset(mut self, value: NewRrset) -> Self {
+        self.rrsets.push(value);
+        self
+    }
+
+    /// Sets `zonefile`.
+    pub fn zonefile(mut self, value: impl Into<String>) -> Self {
+        self.zonefile = Some(value.into());
+        self
+    }
+}
+
 impl Operation for CreateZone {
     type Output = CreatedZone;
 
@@ -855,6 +936,13 @@ impl Endpoint for CreateZone {
 pub struct GetZone {
     /// `id_or_name`: id or name; in the path.
     pub id_or_name: IdOrName<ZoneId>,
+}
+
+impl GetZone {
+    /// With the required `id_or_name`; the rest left to the API's defaults.
+    pub fn new(id_or_name: impl Into<IdOrName<ZoneId>>) -> Self {
+        Self { id_or_name: id_or_name.into() }
+    }
 }
 
 impl Operation for GetZone {
@@ -898,6 +986,19 @@ pub struct UpdateZone {
     /// `labels`: map of strings; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<BTreeMap<String, String>>,
+}
+
+impl UpdateZone {
+    /// With the required `id_or_name`; the rest left to the API's defaults.
+    pub fn new(id_or_name: impl Into<IdOrName<ZoneId>>) -> Self {
+        Self { id_or_name: id_or_name.into(), labels: Default::default() }
+    }
+
+    /// Sets `labels`.
+    pub fn labels(mut self, value: BTreeMap<String, String>) -> Self {
+        self.labels = Some(value);
+        self
+    }
 }
 
 impl Operation for UpdateZone {
@@ -946,6 +1047,13 @@ pub struct DeleteZone {
     pub id_or_name: IdOrName<ZoneId>,
 }
 
+impl DeleteZone {
+    /// With the required `id_or_name`; the rest left to the API's defaults.
+    pub fn new(id_or_name: impl Into<IdOrName<ZoneId>>) -> Self {
+        Self { id_or_name: id_or_name.into() }
+    }
+}
+
 impl Operation for DeleteZone {
     type Output = Action;
 
@@ -985,6 +1093,13 @@ impl Endpoint for DeleteZone {
 pub struct GetZoneZonefile {
     /// `id_or_name`: id or name; in the path.
     pub id_or_name: IdOrName<ZoneId>,
+}
+
+impl GetZoneZonefile {
+    /// With the required `id_or_name`; the rest left to the API's defaults.
+    pub fn new(id_or_name: impl Into<IdOrName<ZoneId>>) -> Self {
+        Self { id_or_name: id_or_name.into() }
+    }
 }
 
 impl Operation for GetZoneZonefile {
@@ -1029,6 +1144,16 @@ pub struct ChangeZonePrimaryNameservers {
     pub id_or_name: IdOrName<ZoneId>,
     /// `primary_nameservers`: array of objects.
     pub primary_nameservers: Vec<ZonePrimaryNameserver>,
+}
+
+impl ChangeZonePrimaryNameservers {
+    /// With the required `id_or_name`, `primary_nameservers`; the rest left to the API's defaults.
+    pub fn new(
+        id_or_name: impl Into<IdOrName<ZoneId>>,
+        primary_nameservers: Vec<ZonePrimaryNameserver>,
+    ) -> Self {
+        Self { id_or_name: id_or_name.into(), primary_nameservers }
+    }
 }
 
 impl Operation for ChangeZonePrimaryNameservers {
@@ -1078,6 +1203,19 @@ pub struct ChangeZoneProtection {
     pub delete: Option<bool>,
 }
 
+impl ChangeZoneProtection {
+    /// With the required `id_or_name`; the rest left to the API's defaults.
+    pub fn new(id_or_name: impl Into<IdOrName<ZoneId>>) -> Self {
+        Self { id_or_name: id_or_name.into(), delete: Default::default() }
+    }
+
+    /// Sets `delete`.
+    pub fn delete(mut self, value: bool) -> Self {
+        self.delete = Some(value);
+        self
+    }
+}
+
 impl Operation for ChangeZoneProtection {
     type Output = Action;
 
@@ -1121,6 +1259,13 @@ pub struct ChangeZoneTtl {
     pub id_or_name: IdOrName<ZoneId>,
     /// `ttl`: integer; 60 to 2147483647; the API's default is `3600`.
     pub ttl: u64,
+}
+
+impl ChangeZoneTtl {
+    /// With the required `id_or_name`, `ttl`; the rest left to the API's defaults.
+    pub fn new(id_or_name: impl Into<IdOrName<ZoneId>>, ttl: u64) -> Self {
+        Self { id_or_name: id_or_name.into(), ttl }
+    }
 }
 
 impl Operation for ChangeZoneTtl {
@@ -1167,6 +1312,13 @@ pub struct ImportZoneZonefile {
     pub id_or_name: IdOrName<ZoneId>,
     /// `zonefile`: string.
     pub zonefile: String,
+}
+
+impl ImportZoneZonefile {
+    /// With the required `id_or_name`, `zonefile`; the rest left to the API's defaults.
+    pub fn new(id_or_name: impl Into<IdOrName<ZoneId>>, zonefile: impl Into<String>) -> Self {
+        Self { id_or_name: id_or_name.into(), zonefile: zonefile.into() }
+    }
 }
 
 impl Operation for ImportZoneZonefile {
@@ -1227,6 +1379,45 @@ pub struct ListZoneRrsets {
     /// `per_page`: integer; query parameter; optional; the API's default is `25`.
     #[serde(default)]
     pub per_page: Option<u64>,
+}
+
+impl ListZoneRrsets {
+    /// With the required `id_or_name`; the rest left to the API's defaults.
+    pub fn new(id_or_name: impl Into<IdOrName<ZoneId>>) -> Self {
+        Self {
+            id_or_name: id_or_name.into(),
+            name: Default::default(),
+            kind: Default::default(),
+            label_selector: Default::default(),
+            sort: Default::default(),
+            page: Default::default(),
+            per_page: Default::default(),
+        }
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Adds one to `type`.
+    pub fn kind(mut self, value: RrsetType) -> Self {
+        self.kind.push(value);
+        self
+    }
+
+    /// Sets `label_selector`.
+    pub fn label_selector(mut self, value: impl Into<String>) -> Self {
+        self.label_selector = Some(value.into());
+        self
+    }
+
+    /// Adds one to `sort`.
+    pub fn sort(mut self, value: impl Into<Sort<RrsetSortField>>) -> Self {
+        self.sort.push(value.into());
+        self
+    }
 }
 
 impl Operation for ListZoneRrsets {
@@ -1320,6 +1511,37 @@ pub struct CreateZoneRrset {
     pub labels: BTreeMap<String, String>,
 }
 
+impl CreateZoneRrset {
+    /// With the required `id_or_name`, `name`, `type`, `records`; the rest left to the API's defaults.
+    pub fn new(
+        id_or_name: impl Into<IdOrName<ZoneId>>,
+        name: impl Into<String>,
+        kind: RrsetType,
+        records: Vec<RrsetRecord>,
+    ) -> Self {
+        Self {
+            id_or_name: id_or_name.into(),
+            name: name.into(),
+            kind,
+            ttl: Default::default(),
+            records,
+            labels: Default::default(),
+        }
+    }
+
+    /// Sets `ttl`.
+    pub fn ttl(mut self, value: u64) -> Self {
+        self.ttl = Some(value);
+        self
+    }
+
+    /// Adds the label `key=value` (`labels`).
+    pub fn label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.labels.insert(key.into(), value.into());
+        self
+    }
+}
+
 impl Operation for CreateZoneRrset {
     type Output = CreatedRrset;
 
@@ -1368,6 +1590,17 @@ pub struct GetZoneRrset {
     pub rr_name: String,
     /// `rr_type`: string enum; in the path.
     pub rr_type: GetZoneRrsetRrType,
+}
+
+impl GetZoneRrset {
+    /// With the required `id_or_name`, `rr_name`, `rr_type`; the rest left to the API's defaults.
+    pub fn new(
+        id_or_name: impl Into<IdOrName<ZoneId>>,
+        rr_name: impl Into<String>,
+        rr_type: GetZoneRrsetRrType,
+    ) -> Self {
+        Self { id_or_name: id_or_name.into(), rr_name: rr_name.into(), rr_type }
+    }
 }
 
 impl Operation for GetZoneRrset {
@@ -1424,6 +1657,23 @@ pub struct UpdateZoneRrset {
     /// `labels`: map of strings; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<BTreeMap<String, String>>,
+}
+
+impl UpdateZoneRrset {
+    /// With the required `id_or_name`, `rr_name`, `rr_type`; the rest left to the API's defaults.
+    pub fn new(
+        id_or_name: impl Into<IdOrName<ZoneId>>,
+        rr_name: impl Into<String>,
+        rr_type: UpdateZoneRrsetRrType,
+    ) -> Self {
+        Self { id_or_name: id_or_name.into(), rr_name: rr_name.into(), rr_type, labels: Default::default() }
+    }
+
+    /// Sets `labels`.
+    pub fn labels(mut self, value: BTreeMap<String, String>) -> Self {
+        self.labels = Some(value);
+        self
+    }
 }
 
 impl Operation for UpdateZoneRrset {
@@ -1483,6 +1733,17 @@ pub struct DeleteZoneRrset {
     pub rr_type: DeleteZoneRrsetRrType,
 }
 
+impl DeleteZoneRrset {
+    /// With the required `id_or_name`, `rr_name`, `rr_type`; the rest left to the API's defaults.
+    pub fn new(
+        id_or_name: impl Into<IdOrName<ZoneId>>,
+        rr_name: impl Into<String>,
+        rr_type: DeleteZoneRrsetRrType,
+    ) -> Self {
+        Self { id_or_name: id_or_name.into(), rr_name: rr_name.into(), rr_type }
+    }
+}
+
 impl Operation for DeleteZoneRrset {
     type Output = Action;
 
@@ -1536,6 +1797,18 @@ pub struct ChangeZoneRrsetProtection {
     pub rr_type: ChangeZoneRrsetProtectionRrType,
     /// `change`: boolean.
     pub change: bool,
+}
+
+impl ChangeZoneRrsetProtection {
+    /// With the required `id_or_name`, `rr_name`, `rr_type`, `change`; the rest left to the API's defaults.
+    pub fn new(
+        id_or_name: impl Into<IdOrName<ZoneId>>,
+        rr_name: impl Into<String>,
+        rr_type: ChangeZoneRrsetProtectionRrType,
+        change: bool,
+    ) -> Self {
+        Self { id_or_name: id_or_name.into(), rr_name: rr_name.into(), rr_type, change }
+    }
 }
 
 impl Operation for ChangeZoneRrsetProtection {
@@ -1592,6 +1865,23 @@ pub struct ChangeZoneRrsetTtl {
     pub rr_type: ChangeZoneRrsetTtlRrType,
     /// `ttl`: integer; nullable; 60 to 2147483647.
     pub ttl: Option<u64>,
+}
+
+impl ChangeZoneRrsetTtl {
+    /// With the required `id_or_name`, `rr_name`, `rr_type`; the rest left to the API's defaults.
+    pub fn new(
+        id_or_name: impl Into<IdOrName<ZoneId>>,
+        rr_name: impl Into<String>,
+        rr_type: ChangeZoneRrsetTtlRrType,
+    ) -> Self {
+        Self { id_or_name: id_or_name.into(), rr_name: rr_name.into(), rr_type, ttl: Default::default() }
+    }
+
+    /// Sets `ttl`.
+    pub fn ttl(mut self, value: u64) -> Self {
+        self.ttl = Some(value);
+        self
+    }
 }
 
 impl Operation for ChangeZoneRrsetTtl {
@@ -1651,6 +1941,18 @@ pub struct SetZoneRrsetRecords {
     pub rr_type: SetZoneRrsetRecordsRrType,
     /// `records`: array of objects; 1 to 50 items.
     pub records: Vec<RrsetRecord>,
+}
+
+impl SetZoneRrsetRecords {
+    /// With the required `id_or_name`, `rr_name`, `rr_type`, `records`; the rest left to the API's defaults.
+    pub fn new(
+        id_or_name: impl Into<IdOrName<ZoneId>>,
+        rr_name: impl Into<String>,
+        rr_type: SetZoneRrsetRecordsRrType,
+        records: Vec<RrsetRecord>,
+    ) -> Self {
+        Self { id_or_name: id_or_name.into(), rr_name: rr_name.into(), rr_type, records }
+    }
 }
 
 impl Operation for SetZoneRrsetRecords {
@@ -1713,6 +2015,30 @@ pub struct AddZoneRrsetRecords {
     pub records: Vec<RrsetRecord>,
 }
 
+impl AddZoneRrsetRecords {
+    /// With the required `id_or_name`, `rr_name`, `rr_type`, `records`; the rest left to the API's defaults.
+    pub fn new(
+        id_or_name: impl Into<IdOrName<ZoneId>>,
+        rr_name: impl Into<String>,
+        rr_type: AddZoneRrsetRecordsRrType,
+        records: Vec<RrsetRecord>,
+    ) -> Self {
+        Self {
+            id_or_name: id_or_name.into(),
+            rr_name: rr_name.into(),
+            rr_type,
+            ttl: Default::default(),
+            records,
+        }
+    }
+
+    /// Sets `ttl`.
+    pub fn ttl(mut self, value: u64) -> Self {
+        self.ttl = Some(value);
+        self
+    }
+}
+
 impl Operation for AddZoneRrsetRecords {
     type Output = Action;
 
@@ -1773,6 +2099,18 @@ pub struct RemoveZoneRrsetRecords {
     pub records: Vec<RrsetRecord>,
 }
 
+impl RemoveZoneRrsetRecords {
+    /// With the required `id_or_name`, `rr_name`, `rr_type`, `records`; the rest left to the API's defaults.
+    pub fn new(
+        id_or_name: impl Into<IdOrName<ZoneId>>,
+        rr_name: impl Into<String>,
+        rr_type: RemoveZoneRrsetRecordsRrType,
+        records: Vec<RrsetRecord>,
+    ) -> Self {
+        Self { id_or_name: id_or_name.into(), rr_name: rr_name.into(), rr_type, records }
+    }
+}
+
 impl Operation for RemoveZoneRrsetRecords {
     type Output = Action;
 
@@ -1828,6 +2166,18 @@ pub struct UpdateZoneRrsetRecords {
     pub rr_type: UpdateZoneRrsetRecordsRrType,
     /// `records`: array of objects; 1 to 50 items.
     pub records: Vec<RrsetRecord>,
+}
+
+impl UpdateZoneRrsetRecords {
+    /// With the required `id_or_name`, `rr_name`, `rr_type`, `records`; the rest left to the API's defaults.
+    pub fn new(
+        id_or_name: impl Into<IdOrName<ZoneId>>,
+        rr_name: impl Into<String>,
+        rr_type: UpdateZoneRrsetRecordsRrType,
+        records: Vec<RrsetRecord>,
+    ) -> Self {
+        Self { id_or_name: id_or_name.into(), rr_name: rr_name.into(), rr_type, records }
+    }
 }
 
 impl Operation for UpdateZoneRrsetRecords {
