@@ -8,6 +8,8 @@ the error table from the document's prose. Both the SDK's tests and the simulato
 Run it again when the document changes:
 
     python3 tests/spec/extract.py ../shared/hcloud-openapi/cloud.spec.json
+
+With --check it writes nothing and fails when subset.json differs from what it would write.
 """
 import hashlib
 import json
@@ -52,7 +54,9 @@ def error_table(description):
 
 
 def main():
-    source = Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/hcloud-openapi/cloud.spec.json")
+    args = [a for a in sys.argv[1:] if a != "--check"]
+    check = "--check" in sys.argv[1:]
+    source = Path(args[0] if args else "../shared/hcloud-openapi/cloud.spec.json")
     raw = source.read_bytes()
     spec = json.loads(raw)
     components = spec.get("components", {}).get("schemas", {})
@@ -101,7 +105,13 @@ def main():
         "operations": found,
     }
     target = Path(__file__).with_name("subset.json")
-    target.write_text(json.dumps(out, indent=1, sort_keys=True) + "\n")
+    text = json.dumps(out, indent=1, sort_keys=True) + "\n"
+    if check:
+        if target.read_text() != text:
+            sys.exit(f"{target} is out of date with {source}: run tests/spec/extract.py and commit it")
+        print(f"{target} is up to date ({len(found)} operations)")
+        return
+    target.write_text(text)
     print(f"wrote {target} ({target.stat().st_size} bytes, {len(found)} operations, {len(out['errors'])} error codes)")
 
 
