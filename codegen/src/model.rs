@@ -383,7 +383,8 @@ impl Builder<'_> {
     /// The enum of a query or path parameter: the table's, or the same field's enum on the
     /// listed type (`status` of `GET /servers` is the server's status), or `Op` + `Param`.
     fn param_enum_name(&mut self, op: &Operation, op_name: &str, param: &str) -> Result<String, String> {
-        if let Some((_, _, name)) = self.table.names.iter().find(|(o, f, _)| *o == op_name && *f == param) {
+        let by_position = |o: &str| self.table.names.iter().find(|(a, f, _)| *a == o && *f == param);
+        if let Some((_, _, name)) = by_position(op_name).or_else(|| by_position("*")) {
             return Ok((*name).to_owned());
         }
         let item = if action_listing(&op.path).is_some() {
@@ -392,14 +393,10 @@ impl Builder<'_> {
             self.list_item(op).ok()
         };
         if let Some(item) = item {
-            let enum_name = format!("{item}{}", pascal(param));
-            let by_field = self.table.names.iter().find(|(o, f, _)| (*o == item || *o == "*") && *f == param);
-            if let Some((_, _, name)) = by_field {
+            if let Some((_, _, name)) = by_position(&item) {
                 return Ok((*name).to_owned());
             }
-            if self.collected.contains_key(&enum_name) {
-                return Ok(enum_name);
-            }
+            return Ok(format!("{item}{}", pascal(param)));
         }
         Ok(format!("{op_name}{}", pascal(param)))
     }

@@ -15,13 +15,17 @@ use http::Method;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-/// The object at `actions` in `get_actions` and 7 more places.
+/// An asynchronous task of the API, such as creating or powering on a server.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Action {
+    /// Its id.
+    ///
     /// `id`: integer id.
     pub id: ActionId,
     /// `command`: string.
     pub command: String,
+    /// Its status.
+    ///
     /// `status`: string enum.
     pub status: ActionStatus,
     /// `started`: RFC 3339 date-time.
@@ -53,6 +57,8 @@ open_enum! {
 /// The object at `actions.resources` in `get_actions` and 7 more places.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActionResource {
+    /// Its id.
+    ///
     /// `id`: integer.
     pub id: u64,
     /// `type`: string.
@@ -85,11 +91,15 @@ sort_field! {
     }
 }
 
-/// The answer of `list_certificates_actions`.
+/// One page of actions.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActionPage {
+    /// The actions to wait for.
+    ///
     /// `actions`: array of objects.
     pub actions: Vec<Action>,
+    /// Pagination details.
+    ///
     /// `meta`: object.
     pub meta: ListMeta,
 }
@@ -105,6 +115,8 @@ impl HasActions for ActionPage {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GetAction {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     pub id: ActionId,
 }

@@ -18,13 +18,19 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
-/// The object at `certificates` in `list_certificates` and 3 more places.
+/// A TLS certificate for load balancers: uploaded, or issued and renewed by the API.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Certificate {
+    /// Its id.
+    ///
     /// `id`: integer id.
     pub id: CertificateId,
+    /// Its name.
+    ///
     /// `name`: string.
     pub name: String,
+    /// User labels, `key: value`.
+    ///
     /// `labels`: map of strings.
     pub labels: BTreeMap<String, String>,
     /// `type`: string enum; optional.
@@ -32,6 +38,8 @@ pub struct Certificate {
     pub kind: Option<CertificateType>,
     /// `certificate`: string; nullable.
     pub certificate: Option<String>,
+    /// When it was created.
+    ///
     /// `created`: RFC 3339 date-time.
     #[serde(with = "time::serde::rfc3339")]
     pub created: OffsetDateTime,
@@ -45,6 +53,8 @@ pub struct Certificate {
     pub domain_names: Vec<String>,
     /// `fingerprint`: string; nullable.
     pub fingerprint: Option<String>,
+    /// Its status.
+    ///
     /// `status`: object; nullable; optional.
     #[serde(default)]
     pub status: Option<CertificateStatus>,
@@ -116,6 +126,8 @@ pub struct CertificateStatusError {
 /// The object at `certificates.used_by` in `list_certificates` and 3 more places.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CertificateUsedBy {
+    /// Its id.
+    ///
     /// `id`: integer.
     pub id: u64,
     /// `type`: string.
@@ -140,6 +152,8 @@ sort_field! {
 pub struct CertificatePage {
     /// `certificates`: array of objects.
     pub certificates: Vec<Certificate>,
+    /// Pagination details.
+    ///
     /// `meta`: object.
     pub meta: ListMeta,
 }
@@ -149,6 +163,8 @@ pub struct CertificatePage {
 pub struct CreatedCertificate {
     /// `certificate`: object.
     pub certificate: Certificate,
+    /// The action to wait for.
+    ///
     /// `action`: object; nullable.
     pub action: Option<Action>,
 }
@@ -164,21 +180,31 @@ impl HasActions for CreatedCertificate {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ListCertificates {
+    /// Its name.
+    ///
     /// `name`: string; query parameter; optional.
     #[serde(default)]
     pub name: Option<String>,
+    /// Only resources whose labels match this selector, such as `env=prod,!tmp`.
+    ///
     /// `label_selector`: string; query parameter; optional.
     #[serde(default)]
     pub label_selector: Option<String>,
     /// `type`: array of string enums; query parameter; optional.
     #[serde(rename = "type", default)]
     pub kind: Vec<CertificateType>,
+    /// Sort keys, applied in order.
+    ///
     /// `sort`: array of strings; query parameter; optional.
     #[serde(default)]
     pub sort: Vec<Sort<CertificateSortField>>,
+    /// The page to fetch (the first is 1).
+    ///
     /// `page`: integer; query parameter; optional; the API's default is `1`.
     #[serde(default)]
     pub page: Option<u64>,
+    /// Entries per page (1 to 50).
+    ///
     /// `per_page`: integer; query parameter; optional; the API's default is `25`.
     #[serde(default)]
     pub per_page: Option<u64>,
@@ -284,8 +310,12 @@ impl Paged for ListCertificates {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateCertificate {
+    /// Its name.
+    ///
     /// `name`: string.
     pub name: String,
+    /// User labels, `key: value`.
+    ///
     /// `labels`: map of strings; optional.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, String>,
@@ -377,6 +407,8 @@ impl Endpoint for CreateCertificate {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GetCertificate {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     pub id: CertificateId,
 }
@@ -417,12 +449,18 @@ impl Endpoint for GetCertificate {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateCertificate {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: CertificateId,
+    /// Its name.
+    ///
     /// `name`: string; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// User labels, `key: value`.
+    ///
     /// `labels`: map of strings; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<BTreeMap<String, String>>,
@@ -483,6 +521,8 @@ impl Endpoint for UpdateCertificate {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeleteCertificate {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     pub id: CertificateId,
 }
@@ -523,6 +563,8 @@ impl Endpoint for DeleteCertificate {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RetryCertificate {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     pub id: CertificateId,
 }

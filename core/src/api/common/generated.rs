@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 open_enum! {
-    /// Values of `images.architecture` in `list_images` and 7 more places.
+    /// A CPU architecture.
     Architecture {
         /// `x86`.
         X86 => "x86",
@@ -15,7 +15,7 @@ open_enum! {
     }
 }
 
-/// The object at `isos.deprecation` in `list_isos` and 7 more places.
+/// When a resource was marked as deprecated and when it stops being available.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deprecation {
     /// `unavailable_after`: RFC 3339 date-time.

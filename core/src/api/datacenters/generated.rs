@@ -14,15 +14,23 @@ use crate::{validate, wire};
 use http::Method;
 use serde::{Deserialize, Serialize};
 
-/// The object at `datacenters` in `list_datacenters` and one more place.
+/// A datacenter within a location.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Datacenter {
+    /// Its id.
+    ///
     /// `id`: integer id.
     pub id: DatacenterId,
+    /// Its name.
+    ///
     /// `name`: string.
     pub name: String,
+    /// A description.
+    ///
     /// `description`: string.
     pub description: String,
+    /// Where it is.
+    ///
     /// `location`: object.
     pub location: Location,
     /// `server_types`: object; deprecated by the API.
@@ -57,6 +65,8 @@ pub struct DatacenterPage {
     pub datacenters: Vec<Datacenter>,
     /// `recommendation`: string; deprecated by the API.
     pub recommendation: DatacenterId,
+    /// Pagination details.
+    ///
     /// `meta`: object.
     pub meta: ListMeta,
 }
@@ -67,15 +77,23 @@ pub struct DatacenterPage {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ListDatacenters {
+    /// Its name.
+    ///
     /// `name`: string; query parameter; optional.
     #[serde(default)]
     pub name: Option<String>,
+    /// Sort keys, applied in order.
+    ///
     /// `sort`: array of strings; query parameter; optional.
     #[serde(default)]
     pub sort: Vec<Sort<DatacenterSortField>>,
+    /// The page to fetch (the first is 1).
+    ///
     /// `page`: integer; query parameter; optional; the API's default is `1`.
     #[serde(default)]
     pub page: Option<u64>,
+    /// Entries per page (1 to 50).
+    ///
     /// `per_page`: integer; query parameter; optional; the API's default is `25`.
     #[serde(default)]
     pub per_page: Option<u64>,
@@ -163,6 +181,8 @@ impl Paged for ListDatacenters {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GetDatacenter {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     pub id: DatacenterId,
 }

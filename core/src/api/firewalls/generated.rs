@@ -17,16 +17,24 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
-/// The object at `firewalls` in `list_firewalls` and 3 more places.
+/// A firewall: rules, and the resources it applies to.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Firewall {
+    /// Its id.
+    ///
     /// `id`: integer id.
     pub id: FirewallId,
+    /// Its name.
+    ///
     /// `name`: string; 1 to 128 characters.
     pub name: String,
+    /// User labels, `key: value`.
+    ///
     /// `labels`: map of strings; optional.
     #[serde(default)]
     pub labels: BTreeMap<String, String>,
+    /// When it was created.
+    ///
     /// `created`: RFC 3339 date-time.
     #[serde(with = "time::serde::rfc3339")]
     pub created: OffsetDateTime,
@@ -36,9 +44,11 @@ pub struct Firewall {
     pub applied_to: Vec<FirewallResource>,
 }
 
-/// The object at `firewalls.rules` in `list_firewalls` and 5 more places.
+/// One rule of a firewall: direction, protocol, port and addresses.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FirewallRule {
+    /// A description.
+    ///
     /// `description`: string; nullable; optional; at most 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -92,15 +102,19 @@ open_enum! {
     }
 }
 
-/// The object at `firewalls.applied_to` in `list_firewalls` and 6 more places.
+/// What a firewall applies to: a server, or every server a label selector matches.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FirewallResource {
     /// `type`: string enum.
     #[serde(rename = "type")]
     pub kind: FirewallResourceType,
+    /// The server it belongs to.
+    ///
     /// `server`: object; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server: Option<FirewallResourceServer>,
+    /// Only resources whose labels match this selector, such as `env=prod,!tmp`.
+    ///
     /// `label_selector`: object; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label_selector: Option<FirewallResourceLabelSelector>,
@@ -131,6 +145,8 @@ open_enum! {
 /// The object at `firewalls.applied_to.server` in `list_firewalls` and 7 more places.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FirewallResourceServer {
+    /// Its id.
+    ///
     /// `id`: integer id.
     pub id: ServerId,
 }
@@ -155,6 +171,8 @@ pub struct FirewallAppliedResource {
     /// `type`: string enum; optional.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<FirewallResourceType>,
+    /// The server it belongs to.
+    ///
     /// `server`: object; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server: Option<FirewallResourceServer>,
@@ -177,6 +195,8 @@ sort_field! {
 pub struct FirewallPage {
     /// `firewalls`: array of objects.
     pub firewalls: Vec<Firewall>,
+    /// Pagination details.
+    ///
     /// `meta`: object.
     pub meta: ListMeta,
 }
@@ -186,6 +206,8 @@ pub struct FirewallPage {
 pub struct CreatedFirewall {
     /// `firewall`: object.
     pub firewall: Firewall,
+    /// The actions to wait for.
+    ///
     /// `actions`: array of objects.
     pub actions: Vec<Action>,
 }
@@ -201,18 +223,28 @@ impl HasActions for CreatedFirewall {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ListFirewalls {
+    /// Its name.
+    ///
     /// `name`: string; query parameter; optional.
     #[serde(default)]
     pub name: Option<String>,
+    /// Only resources whose labels match this selector, such as `env=prod,!tmp`.
+    ///
     /// `label_selector`: string; query parameter; optional.
     #[serde(default)]
     pub label_selector: Option<String>,
+    /// Sort keys, applied in order.
+    ///
     /// `sort`: array of strings; query parameter; optional.
     #[serde(default)]
     pub sort: Vec<Sort<FirewallSortField>>,
+    /// The page to fetch (the first is 1).
+    ///
     /// `page`: integer; query parameter; optional; the API's default is `1`.
     #[serde(default)]
     pub page: Option<u64>,
+    /// Entries per page (1 to 50).
+    ///
     /// `per_page`: integer; query parameter; optional; the API's default is `25`.
     #[serde(default)]
     pub per_page: Option<u64>,
@@ -311,8 +343,12 @@ impl Paged for ListFirewalls {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateFirewall {
+    /// Its name.
+    ///
     /// `name`: string; 1 to 128 characters.
     pub name: String,
+    /// User labels, `key: value`.
+    ///
     /// `labels`: map of strings; optional.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, String>,
@@ -391,6 +427,8 @@ impl Endpoint for CreateFirewall {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GetFirewall {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     pub id: FirewallId,
 }
@@ -431,12 +469,18 @@ impl Endpoint for GetFirewall {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateFirewall {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: FirewallId,
+    /// Its name.
+    ///
     /// `name`: string; optional; 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// User labels, `key: value`.
+    ///
     /// `labels`: map of strings; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<BTreeMap<String, String>>,
@@ -502,6 +546,8 @@ impl Endpoint for UpdateFirewall {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeleteFirewall {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     pub id: FirewallId,
 }
@@ -544,6 +590,8 @@ impl Endpoint for DeleteFirewall {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ApplyFirewallToResources {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: FirewallId,
@@ -599,6 +647,8 @@ impl Endpoint for ApplyFirewallToResources {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RemoveFirewallFromResources {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: FirewallId,
@@ -652,6 +702,8 @@ impl Endpoint for RemoveFirewallFromResources {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SetFirewallRules {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: FirewallId,

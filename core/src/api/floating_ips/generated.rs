@@ -18,32 +18,50 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
-/// The object at `floating_ips` in `list_floating_ips` and 3 more places.
+/// A floating IP: an address that can move between servers of one network zone.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FloatingIp {
+    /// Its id.
+    ///
     /// `id`: integer id.
     pub id: FloatingIpId,
+    /// Its name.
+    ///
     /// `name`: string.
     pub name: String,
+    /// A description.
+    ///
     /// `description`: string; nullable.
     pub description: Option<String>,
+    /// The IP address or network.
+    ///
     /// `ip`: string.
     pub ip: String,
     /// `type`: string enum.
     #[serde(rename = "type")]
     pub kind: FloatingIpType,
+    /// The server it belongs to.
+    ///
     /// `server`: integer id; nullable.
     pub server: Option<ServerId>,
+    /// The reverse DNS name.
+    ///
     /// `dns_ptr`: array of objects.
     pub dns_ptr: Vec<FloatingIpDnsPtr>,
     /// `home_location`: object.
     pub home_location: Location,
     /// `blocked`: boolean.
     pub blocked: bool,
+    /// What is protected against changes.
+    ///
     /// `protection`: object.
     pub protection: FloatingIpProtection,
+    /// User labels, `key: value`.
+    ///
     /// `labels`: map of strings.
     pub labels: BTreeMap<String, String>,
+    /// When it was created.
+    ///
     /// `created`: RFC 3339 date-time.
     #[serde(with = "time::serde::rfc3339")]
     pub created: OffsetDateTime,
@@ -62,8 +80,12 @@ open_enum! {
 /// The object at `floating_ips.dns_ptr` in `list_floating_ips` and 3 more places.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FloatingIpDnsPtr {
+    /// The IP address or network.
+    ///
     /// `ip`: string.
     pub ip: String,
+    /// The reverse DNS name.
+    ///
     /// `dns_ptr`: string.
     pub dns_ptr: String,
 }
@@ -90,6 +112,8 @@ sort_field! {
 pub struct FloatingIpPage {
     /// `floating_ips`: array of objects.
     pub floating_ips: Vec<FloatingIp>,
+    /// Pagination details.
+    ///
     /// `meta`: object.
     pub meta: ListMeta,
 }
@@ -99,6 +123,8 @@ pub struct FloatingIpPage {
 pub struct CreatedFloatingIp {
     /// `floating_ip`: object.
     pub floating_ip: FloatingIp,
+    /// The action to wait for.
+    ///
     /// `action`: object; nullable.
     pub action: Option<Action>,
 }
@@ -114,18 +140,28 @@ impl HasActions for CreatedFloatingIp {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ListFloatingIps {
+    /// Its name.
+    ///
     /// `name`: string; query parameter; optional.
     #[serde(default)]
     pub name: Option<String>,
+    /// Only resources whose labels match this selector, such as `env=prod,!tmp`.
+    ///
     /// `label_selector`: string; query parameter; optional.
     #[serde(default)]
     pub label_selector: Option<String>,
+    /// Sort keys, applied in order.
+    ///
     /// `sort`: array of strings; query parameter; optional.
     #[serde(default)]
     pub sort: Vec<Sort<FloatingIpSortField>>,
+    /// The page to fetch (the first is 1).
+    ///
     /// `page`: integer; query parameter; optional; the API's default is `1`.
     #[serde(default)]
     pub page: Option<u64>,
+    /// Entries per page (1 to 50).
+    ///
     /// `per_page`: integer; query parameter; optional; the API's default is `25`.
     #[serde(default)]
     pub per_page: Option<u64>,
@@ -225,18 +261,26 @@ pub struct CreateFloatingIp {
     /// `type`: string enum.
     #[serde(rename = "type")]
     pub kind: FloatingIpType,
+    /// The server it belongs to.
+    ///
     /// `server`: integer id; nullable; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server: Option<ServerId>,
     /// `home_location`: id or name; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub home_location: Option<IdOrName<LocationId>>,
+    /// A description.
+    ///
     /// `description`: string; nullable; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Its name.
+    ///
     /// `name`: string; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// User labels, `key: value`.
+    ///
     /// `labels`: map of strings; optional.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, String>,
@@ -322,6 +366,8 @@ impl Endpoint for CreateFloatingIp {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GetFloatingIp {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     pub id: FloatingIpId,
 }
@@ -362,15 +408,23 @@ impl Endpoint for GetFloatingIp {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateFloatingIp {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: FloatingIpId,
+    /// A description.
+    ///
     /// `description`: string; nullable; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Its name.
+    ///
     /// `name`: string; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// User labels, `key: value`.
+    ///
     /// `labels`: map of strings; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<BTreeMap<String, String>>,
@@ -443,6 +497,8 @@ impl Endpoint for UpdateFloatingIp {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeleteFloatingIp {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     pub id: FloatingIpId,
 }
@@ -485,9 +541,13 @@ impl Endpoint for DeleteFloatingIp {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AssignFloatingIp {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: FloatingIpId,
+    /// The server it belongs to.
+    ///
     /// `server`: integer id; nullable.
     pub server: Option<ServerId>,
 }
@@ -544,11 +604,17 @@ impl Endpoint for AssignFloatingIp {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChangeFloatingIpDnsPtr {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: FloatingIpId,
+    /// The IP address or network.
+    ///
     /// `ip`: string.
     pub ip: String,
+    /// The reverse DNS name.
+    ///
     /// `dns_ptr`: string; nullable; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns_ptr: Option<String>,
@@ -603,6 +669,8 @@ impl Endpoint for ChangeFloatingIpDnsPtr {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChangeFloatingIpProtection {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: FloatingIpId,
@@ -653,6 +721,8 @@ impl Endpoint for ChangeFloatingIpProtection {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UnassignFloatingIp {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     pub id: FloatingIpId,
 }

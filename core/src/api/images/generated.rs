@@ -18,24 +18,34 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
-/// The object at `images` in `list_images` and 7 more places.
+/// An image a server boots from: a system image, an app, a snapshot or a backup.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Image {
+    /// Its id.
+    ///
     /// `id`: integer id.
     pub id: ImageId,
     /// `type`: string enum.
     #[serde(rename = "type")]
     pub kind: ImageType,
+    /// Its status.
+    ///
     /// `status`: string enum.
     pub status: ImageStatus,
+    /// Its name.
+    ///
     /// `name`: string; nullable.
     pub name: Option<String>,
+    /// A description.
+    ///
     /// `description`: string.
     pub description: String,
     /// `image_size`: number; nullable.
     pub image_size: Option<f64>,
     /// `disk_size`: number.
     pub disk_size: f64,
+    /// When it was created.
+    ///
     /// `created`: RFC 3339 date-time.
     #[serde(with = "time::serde::rfc3339")]
     pub created: OffsetDateTime,
@@ -50,6 +60,8 @@ pub struct Image {
     /// `rapid_deploy`: boolean; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rapid_deploy: Option<bool>,
+    /// What is protected against changes.
+    ///
     /// `protection`: object.
     pub protection: ImageProtection,
     /// `deprecated`: RFC 3339 date-time; nullable.
@@ -57,8 +69,12 @@ pub struct Image {
     pub deprecated: Option<OffsetDateTime>,
     /// `deleted`: string; nullable.
     pub deleted: Option<String>,
+    /// User labels, `key: value`.
+    ///
     /// `labels`: map of strings.
     pub labels: BTreeMap<String, String>,
+    /// The CPU architecture.
+    ///
     /// `architecture`: string enum.
     pub architecture: Architecture,
 }
@@ -92,8 +108,12 @@ open_enum! {
 /// The object at `images.created_from` in `list_images` and 7 more places.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImageCreatedFrom {
+    /// Its id.
+    ///
     /// `id`: integer id.
     pub id: ServerId,
+    /// Its name.
+    ///
     /// `name`: string.
     pub name: String,
 }
@@ -144,6 +164,8 @@ sort_field! {
 pub struct ImagePage {
     /// `images`: array of objects.
     pub images: Vec<Image>,
+    /// Pagination details.
+    ///
     /// `meta`: object.
     pub meta: ListMeta,
 }
@@ -157,6 +179,8 @@ pub struct ListImages {
     /// `type`: array of string enums; query parameter; optional.
     #[serde(rename = "type", default)]
     pub kind: Vec<ImageType>,
+    /// Its status.
+    ///
     /// `status`: array of string enums; query parameter; optional.
     #[serde(default)]
     pub status: Vec<ImageStatus>,
@@ -166,21 +190,33 @@ pub struct ListImages {
     /// `include_deprecated`: boolean; query parameter; optional.
     #[serde(default)]
     pub include_deprecated: Option<bool>,
+    /// Its name.
+    ///
     /// `name`: string; query parameter; optional.
     #[serde(default)]
     pub name: Option<String>,
+    /// Only resources whose labels match this selector, such as `env=prod,!tmp`.
+    ///
     /// `label_selector`: string; query parameter; optional.
     #[serde(default)]
     pub label_selector: Option<String>,
+    /// The CPU architecture.
+    ///
     /// `architecture`: string enum; query parameter; optional.
     #[serde(default)]
     pub architecture: Option<Architecture>,
+    /// Sort keys, applied in order.
+    ///
     /// `sort`: array of strings; query parameter; optional.
     #[serde(default)]
     pub sort: Vec<Sort<ImageSortField>>,
+    /// The page to fetch (the first is 1).
+    ///
     /// `page`: integer; query parameter; optional; the API's default is `1`.
     #[serde(default)]
     pub page: Option<u64>,
+    /// Entries per page (1 to 50).
+    ///
     /// `per_page`: integer; query parameter; optional; the API's default is `25`.
     #[serde(default)]
     pub per_page: Option<u64>,
@@ -325,6 +361,8 @@ impl Paged for ListImages {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GetImage {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     pub id: ImageId,
 }
@@ -365,15 +403,21 @@ impl Endpoint for GetImage {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateImage {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: ImageId,
+    /// A description.
+    ///
     /// `description`: string; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `type`: string enum; optional.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<ImageType>,
+    /// User labels, `key: value`.
+    ///
     /// `labels`: map of strings; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<BTreeMap<String, String>>,
@@ -444,6 +488,8 @@ impl Endpoint for UpdateImage {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeleteImage {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     pub id: ImageId,
 }
@@ -484,6 +530,8 @@ impl Endpoint for DeleteImage {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChangeImageProtection {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: ImageId,

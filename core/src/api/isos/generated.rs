@@ -13,20 +13,30 @@ use crate::{validate, wire};
 use http::Method;
 use serde::{Deserialize, Serialize};
 
-/// The object at `isos` in `list_isos` and 5 more places.
+/// An ISO image that can be attached to a server's virtual drive.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Iso {
+    /// Its id.
+    ///
     /// `id`: integer id.
     pub id: IsoId,
+    /// Its name.
+    ///
     /// `name`: string; nullable.
     pub name: Option<String>,
+    /// A description.
+    ///
     /// `description`: string.
     pub description: String,
     /// `type`: string; nullable.
     #[serde(rename = "type")]
     pub kind: Option<String>,
+    /// Deprecation, if announced.
+    ///
     /// `deprecation`: object; nullable.
     pub deprecation: Option<Deprecation>,
+    /// The CPU architecture.
+    ///
     /// `architecture`: string enum; nullable.
     pub architecture: Option<Architecture>,
 }
@@ -36,6 +46,8 @@ pub struct Iso {
 pub struct IsoPage {
     /// `isos`: array of objects.
     pub isos: Vec<Iso>,
+    /// Pagination details.
+    ///
     /// `meta`: object.
     pub meta: ListMeta,
 }
@@ -46,18 +58,26 @@ pub struct IsoPage {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ListIsos {
+    /// Its name.
+    ///
     /// `name`: string; query parameter; optional.
     #[serde(default)]
     pub name: Option<String>,
+    /// The CPU architecture.
+    ///
     /// `architecture`: string enum; query parameter; optional.
     #[serde(default)]
     pub architecture: Option<Architecture>,
     /// `include_architecture_wildcard`: boolean; query parameter; optional.
     #[serde(default)]
     pub include_architecture_wildcard: Option<bool>,
+    /// The page to fetch (the first is 1).
+    ///
     /// `page`: integer; query parameter; optional; the API's default is `1`.
     #[serde(default)]
     pub page: Option<u64>,
+    /// Entries per page (1 to 50).
+    ///
     /// `per_page`: integer; query parameter; optional; the API's default is `25`.
     #[serde(default)]
     pub per_page: Option<u64>,
@@ -154,6 +174,8 @@ impl Paged for ListIsos {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GetIso {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     pub id: IsoId,
 }

@@ -15,13 +15,19 @@ use http::Method;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-/// The object at `load_balancer_types` in `list_load_balancer_types` and 5 more places.
+/// A load balancer plan: limits and prices.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoadBalancerType {
+    /// Its id.
+    ///
     /// `id`: integer id.
     pub id: LoadBalancerTypeId,
+    /// Its name.
+    ///
     /// `name`: string.
     pub name: String,
+    /// A description.
+    ///
     /// `description`: string.
     pub description: String,
     /// `max_connections`: integer.
@@ -35,8 +41,12 @@ pub struct LoadBalancerType {
     /// `deprecated`: RFC 3339 date-time; nullable; deprecated by the API.
     #[serde(with = "time::serde::rfc3339::option")]
     pub deprecated: Option<OffsetDateTime>,
+    /// Deprecation, if announced.
+    ///
     /// `deprecation`: object; nullable.
     pub deprecation: Option<Deprecation>,
+    /// Prices per location.
+    ///
     /// `prices`: array of objects.
     pub prices: Vec<LoadBalancerTypePrice>,
 }
@@ -44,10 +54,16 @@ pub struct LoadBalancerType {
 /// The object at `load_balancer_types.prices` in `list_load_balancer_types` and 5 more places.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoadBalancerTypePrice {
+    /// Where it is.
+    ///
     /// `location`: string.
     pub location: String,
+    /// Hourly price.
+    ///
     /// `price_hourly`: object.
     pub price_hourly: Price,
+    /// Monthly price.
+    ///
     /// `price_monthly`: object.
     pub price_monthly: Price,
     /// `included_traffic`: integer.
@@ -61,6 +77,8 @@ pub struct LoadBalancerTypePrice {
 pub struct LoadBalancerTypePage {
     /// `load_balancer_types`: array of objects.
     pub load_balancer_types: Vec<LoadBalancerType>,
+    /// Pagination details.
+    ///
     /// `meta`: object.
     pub meta: ListMeta,
 }
@@ -71,12 +89,18 @@ pub struct LoadBalancerTypePage {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ListLoadBalancerTypes {
+    /// Its name.
+    ///
     /// `name`: string; query parameter; optional.
     #[serde(default)]
     pub name: Option<String>,
+    /// The page to fetch (the first is 1).
+    ///
     /// `page`: integer; query parameter; optional; the API's default is `1`.
     #[serde(default)]
     pub page: Option<u64>,
+    /// Entries per page (1 to 50).
+    ///
     /// `per_page`: integer; query parameter; optional; the API's default is `25`.
     #[serde(default)]
     pub per_page: Option<u64>,
@@ -155,6 +179,8 @@ impl Paged for ListLoadBalancerTypes {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GetLoadBalancerType {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     pub id: LoadBalancerTypeId,
 }

@@ -20,25 +20,37 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
-/// The object at `load_balancers` in `list_load_balancers` and 3 more places.
+/// A load balancer.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LoadBalancer {
+    /// Its id.
+    ///
     /// `id`: integer id.
     pub id: LoadBalancerId,
+    /// Its name.
+    ///
     /// `name`: string.
     pub name: String,
     /// `public_net`: object.
     pub public_net: LoadBalancerPublicNet,
     /// `private_net`: array of objects.
     pub private_net: Vec<LoadBalancerPrivateNet>,
+    /// Where it is.
+    ///
     /// `location`: object.
     pub location: Location,
     /// `load_balancer_type`: object.
     pub load_balancer_type: LoadBalancerType,
+    /// What is protected against changes.
+    ///
     /// `protection`: object.
     pub protection: LoadBalancerProtection,
+    /// User labels, `key: value`.
+    ///
     /// `labels`: map of strings.
     pub labels: BTreeMap<String, String>,
+    /// When it was created.
+    ///
     /// `created`: RFC 3339 date-time.
     #[serde(with = "time::serde::rfc3339")]
     pub created: OffsetDateTime,
@@ -70,8 +82,12 @@ pub struct LoadBalancerPublicNet {
 /// The object at `load_balancers.public_net.ipv4` in `list_load_balancers` and 3 more places.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoadBalancerIpv4 {
+    /// The IP address or network.
+    ///
     /// `ip`: string; nullable.
     pub ip: Option<String>,
+    /// The reverse DNS name.
+    ///
     /// `dns_ptr`: string; nullable.
     pub dns_ptr: Option<String>,
 }
@@ -79,8 +95,12 @@ pub struct LoadBalancerIpv4 {
 /// The object at `load_balancers.public_net.ipv6` in `list_load_balancers` and 3 more places.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoadBalancerIpv6 {
+    /// The IP address or network.
+    ///
     /// `ip`: string; nullable.
     pub ip: Option<String>,
+    /// The reverse DNS name.
+    ///
     /// `dns_ptr`: string; nullable.
     pub dns_ptr: Option<String>,
 }
@@ -90,6 +110,8 @@ pub struct LoadBalancerIpv6 {
 pub struct LoadBalancerPrivateNet {
     /// `network`: integer id.
     pub network: NetworkId,
+    /// The IP address or network.
+    ///
     /// `ip`: string.
     pub ip: String,
 }
@@ -101,7 +123,7 @@ pub struct LoadBalancerProtection {
     pub delete: bool,
 }
 
-/// The object at `load_balancers.services` in `list_load_balancers` and 4 more places.
+/// A service of a load balancer: a listening port, its protocol and health check.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoadBalancerService {
     /// `protocol`: string enum.
@@ -244,12 +266,14 @@ impl LoadBalancerServiceHttp {
     }
 }
 
-/// The object at `load_balancers.targets` in `list_load_balancers` and 7 more places.
+/// A target of a load balancer: a server, a label selector or an IP.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoadBalancerTarget {
     /// `type`: string enum.
     #[serde(rename = "type")]
     pub kind: LoadBalancerTargetType,
+    /// The server it belongs to.
+    ///
     /// `server`: object; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server: Option<LoadBalancerTargetServer>,
@@ -259,12 +283,16 @@ pub struct LoadBalancerTarget {
     /// `use_private_ip`: boolean; optional; the API's default is `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_private_ip: Option<bool>,
+    /// Only resources whose labels match this selector, such as `env=prod,!tmp`.
+    ///
     /// `label_selector`: object; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label_selector: Option<LoadBalancerTargetLabelSelector>,
     /// `targets`: array of objects; optional.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub targets: Vec<LoadBalancerTarget>,
+    /// The IP address or network.
+    ///
     /// `ip`: object; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<LoadBalancerTargetIp>,
@@ -300,8 +328,12 @@ open_enum! {
 /// The object at `load_balancers.targets.server` in `list_load_balancers` and 7 more places.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoadBalancerTargetServer {
+    /// Its id.
+    ///
     /// `id`: integer id.
     pub id: ServerId,
+    /// The IP address or network.
+    ///
     /// `ip`: string; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
@@ -319,13 +351,15 @@ impl LoadBalancerTargetServer {
 pub struct LoadBalancerTargetHealthStatus {
     /// `listen_port`: integer.
     pub listen_port: u64,
+    /// Its status.
+    ///
     /// `status`: string enum.
-    pub status: LoadBalancerTargetHealthStatusStatus,
+    pub status: HealthStatus,
 }
 
 open_enum! {
     /// Values of `load_balancers.targets.health_status.status` in `list_load_balancers` and 7 more places.
-    LoadBalancerTargetHealthStatusStatus {
+    HealthStatus {
         /// `healthy`.
         Healthy => "healthy",
         /// `unhealthy`.
@@ -352,6 +386,8 @@ impl LoadBalancerTargetLabelSelector {
 /// The object at `load_balancers.targets.ip` in `list_load_balancers` and 6 more places.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoadBalancerTargetIp {
+    /// The IP address or network.
+    ///
     /// `ip`: string.
     pub ip: String,
 }
@@ -635,6 +671,8 @@ open_enum! {
 pub struct LoadBalancerPage {
     /// `load_balancers`: array of objects.
     pub load_balancers: Vec<LoadBalancer>,
+    /// Pagination details.
+    ///
     /// `meta`: object.
     pub meta: ListMeta,
 }
@@ -644,6 +682,8 @@ pub struct LoadBalancerPage {
 pub struct CreatedLoadBalancer {
     /// `load_balancer`: object.
     pub load_balancer: LoadBalancer,
+    /// The action to wait for.
+    ///
     /// `action`: object.
     pub action: Action,
 }
@@ -659,18 +699,28 @@ impl HasActions for CreatedLoadBalancer {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ListLoadBalancers {
+    /// Its name.
+    ///
     /// `name`: string; query parameter; optional.
     #[serde(default)]
     pub name: Option<String>,
+    /// Only resources whose labels match this selector, such as `env=prod,!tmp`.
+    ///
     /// `label_selector`: string; query parameter; optional.
     #[serde(default)]
     pub label_selector: Option<String>,
+    /// Sort keys, applied in order.
+    ///
     /// `sort`: array of strings; query parameter; optional.
     #[serde(default)]
     pub sort: Vec<Sort<LoadBalancerSortField>>,
+    /// The page to fetch (the first is 1).
+    ///
     /// `page`: integer; query parameter; optional; the API's default is `1`.
     #[serde(default)]
     pub page: Option<u64>,
+    /// Entries per page (1 to 50).
+    ///
     /// `per_page`: integer; query parameter; optional; the API's default is `25`.
     #[serde(default)]
     pub per_page: Option<u64>,
@@ -769,6 +819,8 @@ impl Paged for ListLoadBalancers {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateLoadBalancer {
+    /// Its name.
+    ///
     /// `name`: string; 1 to 128 characters.
     pub name: String,
     /// `load_balancer_type`: string.
@@ -782,6 +834,8 @@ pub struct CreateLoadBalancer {
     /// `targets`: array of objects; optional.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub targets: Vec<LoadBalancerTarget>,
+    /// User labels, `key: value`.
+    ///
     /// `labels`: map of strings; optional.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, String>,
@@ -794,6 +848,8 @@ pub struct CreateLoadBalancer {
     /// `network_zone`: string; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_zone: Option<String>,
+    /// Where it is.
+    ///
     /// `location`: string; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
@@ -906,6 +962,8 @@ impl Endpoint for CreateLoadBalancer {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GetLoadBalancer {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     pub id: LoadBalancerId,
 }
@@ -946,12 +1004,18 @@ impl Endpoint for GetLoadBalancer {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateLoadBalancer {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: LoadBalancerId,
+    /// Its name.
+    ///
     /// `name`: string; optional; 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// User labels, `key: value`.
+    ///
     /// `labels`: map of strings; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<BTreeMap<String, String>>,
@@ -1018,6 +1082,8 @@ impl Endpoint for UpdateLoadBalancer {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeleteLoadBalancer {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     pub id: LoadBalancerId,
 }
@@ -1060,6 +1126,8 @@ impl Endpoint for DeleteLoadBalancer {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AddLoadBalancerService {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: LoadBalancerId,
@@ -1148,18 +1216,26 @@ impl Endpoint for AddLoadBalancerService {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AddLoadBalancerTarget {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: LoadBalancerId,
     /// `type`: string enum.
     #[serde(rename = "type")]
     pub kind: LoadBalancerTargetType,
+    /// The server it belongs to.
+    ///
     /// `server`: object; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server: Option<LoadBalancerTargetServer>,
+    /// Only resources whose labels match this selector, such as `env=prod,!tmp`.
+    ///
     /// `label_selector`: object; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label_selector: Option<LoadBalancerTargetLabelSelector>,
+    /// The IP address or network.
+    ///
     /// `ip`: object; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<LoadBalancerTargetIp>,
@@ -1250,11 +1326,15 @@ impl Endpoint for AddLoadBalancerTarget {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AttachLoadBalancerToNetwork {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: LoadBalancerId,
     /// `network`: integer id.
     pub network: NetworkId,
+    /// The IP address or network.
+    ///
     /// `ip`: string; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
@@ -1319,6 +1399,8 @@ impl Endpoint for AttachLoadBalancerToNetwork {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChangeLoadBalancerAlgorithm {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: LoadBalancerId,
@@ -1370,11 +1452,17 @@ impl Endpoint for ChangeLoadBalancerAlgorithm {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChangeLoadBalancerDnsPtr {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: LoadBalancerId,
+    /// The IP address or network.
+    ///
     /// `ip`: string.
     pub ip: String,
+    /// The reverse DNS name.
+    ///
     /// `dns_ptr`: string; nullable; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns_ptr: Option<String>,
@@ -1429,6 +1517,8 @@ impl Endpoint for ChangeLoadBalancerDnsPtr {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChangeLoadBalancerProtection {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: LoadBalancerId,
@@ -1488,6 +1578,8 @@ impl Endpoint for ChangeLoadBalancerProtection {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChangeLoadBalancerType {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: LoadBalancerId,
@@ -1538,6 +1630,8 @@ impl Endpoint for ChangeLoadBalancerType {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeleteLoadBalancerService {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: LoadBalancerId,
@@ -1588,6 +1682,8 @@ impl Endpoint for DeleteLoadBalancerService {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DetachLoadBalancerFromNetwork {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: LoadBalancerId,
@@ -1641,6 +1737,8 @@ impl Endpoint for DetachLoadBalancerFromNetwork {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DisableLoadBalancerPublicInterface {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     pub id: LoadBalancerId,
 }
@@ -1687,6 +1785,8 @@ impl Endpoint for DisableLoadBalancerPublicInterface {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EnableLoadBalancerPublicInterface {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     pub id: LoadBalancerId,
 }
@@ -1733,18 +1833,26 @@ impl Endpoint for EnableLoadBalancerPublicInterface {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RemoveLoadBalancerTarget {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: LoadBalancerId,
     /// `type`: string enum.
     #[serde(rename = "type")]
     pub kind: LoadBalancerTargetType,
+    /// The server it belongs to.
+    ///
     /// `server`: object; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server: Option<LoadBalancerTargetServer>,
+    /// Only resources whose labels match this selector, such as `env=prod,!tmp`.
+    ///
     /// `label_selector`: object; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label_selector: Option<LoadBalancerTargetLabelSelector>,
+    /// The IP address or network.
+    ///
     /// `ip`: object; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<LoadBalancerTargetIp>,
@@ -1825,6 +1933,8 @@ impl Endpoint for RemoveLoadBalancerTarget {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateLoadBalancerService {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: LoadBalancerId,
@@ -1934,6 +2044,8 @@ impl Endpoint for UpdateLoadBalancerService {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GetLoadBalancerMetrics {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     pub id: LoadBalancerId,
     /// `type`: array of string enums; query parameter.

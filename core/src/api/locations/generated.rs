@@ -13,13 +13,19 @@ use crate::{validate, wire};
 use http::Method;
 use serde::{Deserialize, Serialize};
 
-/// The object at `datacenters.location` in `list_datacenters` and 7 more places.
+/// A location, such as `fsn1`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Location {
+    /// Its id.
+    ///
     /// `id`: integer id.
     pub id: LocationId,
+    /// Its name.
+    ///
     /// `name`: string.
     pub name: String,
+    /// A description.
+    ///
     /// `description`: string.
     pub description: String,
     /// `country`: string.
@@ -49,6 +55,8 @@ sort_field! {
 pub struct LocationPage {
     /// `locations`: array of objects.
     pub locations: Vec<Location>,
+    /// Pagination details.
+    ///
     /// `meta`: object.
     pub meta: ListMeta,
 }
@@ -59,15 +67,23 @@ pub struct LocationPage {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ListLocations {
+    /// Its name.
+    ///
     /// `name`: string; query parameter; optional.
     #[serde(default)]
     pub name: Option<String>,
+    /// Sort keys, applied in order.
+    ///
     /// `sort`: array of strings; query parameter; optional.
     #[serde(default)]
     pub sort: Vec<Sort<LocationSortField>>,
+    /// The page to fetch (the first is 1).
+    ///
     /// `page`: integer; query parameter; optional; the API's default is `1`.
     #[serde(default)]
     pub page: Option<u64>,
+    /// Entries per page (1 to 50).
+    ///
     /// `per_page`: integer; query parameter; optional; the API's default is `25`.
     #[serde(default)]
     pub per_page: Option<u64>,
@@ -155,6 +171,8 @@ impl Paged for ListLocations {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GetLocation {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     pub id: LocationId,
 }

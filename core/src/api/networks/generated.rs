@@ -17,11 +17,15 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
-/// The object at `networks` in `list_networks` and 3 more places.
+/// A private network: its IP range, subnets and routes, and what is attached.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Network {
+    /// Its id.
+    ///
     /// `id`: integer id.
     pub id: NetworkId,
+    /// Its name.
+    ///
     /// `name`: string; 1 to 128 characters.
     pub name: String,
     /// `ip_range`: string.
@@ -35,10 +39,16 @@ pub struct Network {
     /// `load_balancers`: array of integer ids; optional.
     #[serde(default)]
     pub load_balancers: Vec<LoadBalancerId>,
+    /// What is protected against changes.
+    ///
     /// `protection`: object.
     pub protection: NetworkProtection,
+    /// User labels, `key: value`.
+    ///
     /// `labels`: map of strings.
     pub labels: BTreeMap<String, String>,
+    /// When it was created.
+    ///
     /// `created`: RFC 3339 date-time.
     #[serde(with = "time::serde::rfc3339")]
     pub created: OffsetDateTime,
@@ -65,7 +75,7 @@ pub struct NetworkSubnet {
 }
 
 open_enum! {
-    /// Values of `networks.subnets.type` in `list_networks` and 4 more places.
+    /// Values of `networks.subnets.type` in `list_networks` and 5 more places.
     NetworkSubnetType {
         /// `cloud`.
         Cloud => "cloud",
@@ -109,7 +119,7 @@ sort_field! {
 pub struct CreateNetworkSubnet {
     /// `type`: string enum.
     #[serde(rename = "type")]
-    pub kind: CreateNetworkSubnetType,
+    pub kind: NetworkSubnetType,
     /// `ip_range`: string; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_range: Option<String>,
@@ -120,23 +130,13 @@ pub struct CreateNetworkSubnet {
     pub vswitch_id: Option<u64>,
 }
 
-open_enum! {
-    /// Values of `subnets.type` in `create_network body`.
-    CreateNetworkSubnetType {
-        /// `cloud`.
-        Cloud => "cloud",
-        /// `server`.
-        Server => "server",
-        /// `vswitch`.
-        Vswitch => "vswitch",
-    }
-}
-
 /// The answer of `list_networks`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NetworkPage {
     /// `networks`: array of objects.
     pub networks: Vec<Network>,
+    /// Pagination details.
+    ///
     /// `meta`: object.
     pub meta: ListMeta,
 }
@@ -147,18 +147,28 @@ pub struct NetworkPage {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ListNetworks {
+    /// Its name.
+    ///
     /// `name`: string; query parameter; optional.
     #[serde(default)]
     pub name: Option<String>,
+    /// Only resources whose labels match this selector, such as `env=prod,!tmp`.
+    ///
     /// `label_selector`: string; query parameter; optional.
     #[serde(default)]
     pub label_selector: Option<String>,
+    /// Sort keys, applied in order.
+    ///
     /// `sort`: array of strings; query parameter; optional.
     #[serde(default)]
     pub sort: Vec<Sort<NetworkSortField>>,
+    /// The page to fetch (the first is 1).
+    ///
     /// `page`: integer; query parameter; optional; the API's default is `1`.
     #[serde(default)]
     pub page: Option<u64>,
+    /// Entries per page (1 to 50).
+    ///
     /// `per_page`: integer; query parameter; optional; the API's default is `25`.
     #[serde(default)]
     pub per_page: Option<u64>,
@@ -255,10 +265,14 @@ impl Paged for ListNetworks {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateNetwork {
+    /// Its name.
+    ///
     /// `name`: string; 1 to 128 characters.
     pub name: String,
     /// `ip_range`: string.
     pub ip_range: String,
+    /// User labels, `key: value`.
+    ///
     /// `labels`: map of strings; optional.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, String>,
@@ -342,6 +356,8 @@ impl Endpoint for CreateNetwork {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GetNetwork {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     pub id: NetworkId,
 }
@@ -382,12 +398,18 @@ impl Endpoint for GetNetwork {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateNetwork {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: NetworkId,
+    /// Its name.
+    ///
     /// `name`: string; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// User labels, `key: value`.
+    ///
     /// `labels`: map of strings; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<BTreeMap<String, String>>,
@@ -466,6 +488,8 @@ impl Endpoint for UpdateNetwork {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeleteNetwork {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     pub id: NetworkId,
 }
@@ -506,6 +530,8 @@ impl Endpoint for DeleteNetwork {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AddNetworkRoute {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: NetworkId,
@@ -558,6 +584,8 @@ impl Endpoint for AddNetworkRoute {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AddNetworkSubnet {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: NetworkId,
@@ -635,6 +663,8 @@ impl Endpoint for AddNetworkSubnet {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChangeNetworkIpRange {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: NetworkId,
@@ -685,6 +715,8 @@ impl Endpoint for ChangeNetworkIpRange {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChangeNetworkProtection {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: NetworkId,
@@ -742,6 +774,8 @@ impl Endpoint for ChangeNetworkProtection {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeleteNetworkRoute {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: NetworkId,
@@ -794,6 +828,8 @@ impl Endpoint for DeleteNetworkRoute {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeleteNetworkSubnet {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: NetworkId,

@@ -17,18 +17,26 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
-/// The object at `placement_groups` in `list_placement_groups` and 7 more places.
+/// A placement group: servers kept apart on different hosts.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlacementGroup {
+    /// Its id.
+    ///
     /// `id`: integer id.
     pub id: PlacementGroupId,
+    /// Its name.
+    ///
     /// `name`: string.
     pub name: String,
+    /// User labels, `key: value`.
+    ///
     /// `labels`: map of strings.
     pub labels: BTreeMap<String, String>,
     /// `type`: string.
     #[serde(rename = "type")]
     pub kind: String,
+    /// When it was created.
+    ///
     /// `created`: RFC 3339 date-time.
     #[serde(with = "time::serde::rfc3339")]
     pub created: OffsetDateTime,
@@ -49,15 +57,7 @@ sort_field! {
 }
 
 open_enum! {
-    /// Values of `type` in `list_placement_groups query`.
-    ListPlacementGroupsType {
-        /// `spread`.
-        Spread => "spread",
-    }
-}
-
-open_enum! {
-    /// Values of `type` in `create_placement_group body`.
+    /// Values of `type` in `list_placement_groups query` and one more place.
     PlacementGroupType {
         /// `spread`.
         Spread => "spread",
@@ -69,6 +69,8 @@ open_enum! {
 pub struct PlacementGroupPage {
     /// `placement_groups`: array of objects.
     pub placement_groups: Vec<PlacementGroup>,
+    /// Pagination details.
+    ///
     /// `meta`: object.
     pub meta: ListMeta,
 }
@@ -78,6 +80,8 @@ pub struct PlacementGroupPage {
 pub struct CreatedPlacementGroup {
     /// `placement_group`: object.
     pub placement_group: PlacementGroup,
+    /// The action to wait for.
+    ///
     /// `action`: object; nullable.
     pub action: Option<Action>,
 }
@@ -93,21 +97,31 @@ impl HasActions for CreatedPlacementGroup {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ListPlacementGroups {
+    /// Its name.
+    ///
     /// `name`: string; query parameter; optional.
     #[serde(default)]
     pub name: Option<String>,
+    /// Only resources whose labels match this selector, such as `env=prod,!tmp`.
+    ///
     /// `label_selector`: string; query parameter; optional.
     #[serde(default)]
     pub label_selector: Option<String>,
     /// `type`: array of string enums; query parameter; optional.
     #[serde(rename = "type", default)]
     pub kind: Vec<PlacementGroupType>,
+    /// Sort keys, applied in order.
+    ///
     /// `sort`: array of strings; query parameter; optional.
     #[serde(default)]
     pub sort: Vec<Sort<PlacementGroupSortField>>,
+    /// The page to fetch (the first is 1).
+    ///
     /// `page`: integer; query parameter; optional; the API's default is `1`.
     #[serde(default)]
     pub page: Option<u64>,
+    /// Entries per page (1 to 50).
+    ///
     /// `per_page`: integer; query parameter; optional; the API's default is `25`.
     #[serde(default)]
     pub per_page: Option<u64>,
@@ -213,8 +227,12 @@ impl Paged for ListPlacementGroups {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreatePlacementGroup {
+    /// Its name.
+    ///
     /// `name`: string.
     pub name: String,
+    /// User labels, `key: value`.
+    ///
     /// `labels`: map of strings; optional.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, String>,
@@ -266,6 +284,8 @@ impl Endpoint for CreatePlacementGroup {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GetPlacementGroup {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     pub id: PlacementGroupId,
 }
@@ -306,12 +326,18 @@ impl Endpoint for GetPlacementGroup {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdatePlacementGroup {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: PlacementGroupId,
+    /// Its name.
+    ///
     /// `name`: string; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// User labels, `key: value`.
+    ///
     /// `labels`: map of strings; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<BTreeMap<String, String>>,
@@ -378,6 +404,8 @@ impl Endpoint for UpdatePlacementGroup {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeletePlacementGroup {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     pub id: PlacementGroupId,
 }

@@ -12,16 +12,20 @@ use crate::wire::{HttpRequest, HttpResponse, Query};
 use http::Method;
 use serde::{Deserialize, Serialize};
 
-/// The object at `load_balancer_types.prices.price_hourly` in `list_load_balancer_types` and 7 more places.
+/// A price with and without VAT, as decimal strings kept exactly as the API sent them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Price {
+    /// Without VAT.
+    ///
     /// `net`: string.
     pub net: String,
+    /// With VAT.
+    ///
     /// `gross`: string.
     pub gross: String,
 }
 
-/// The object at `pricing` in `get_pricing`.
+/// The prices of every resource, per location.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pricing {
     /// `currency`: string.
@@ -52,6 +56,8 @@ pub struct PrimaryIpPricing {
     /// `type`: string enum.
     #[serde(rename = "type")]
     pub kind: PrimaryIpType,
+    /// Prices per location.
+    ///
     /// `prices`: array of objects.
     pub prices: Vec<PrimaryIpPricingPrice>,
 }
@@ -69,10 +75,16 @@ open_enum! {
 /// The object at `pricing.primary_ips.prices` in `get_pricing`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PrimaryIpPricingPrice {
+    /// Where it is.
+    ///
     /// `location`: string.
     pub location: String,
+    /// Hourly price.
+    ///
     /// `price_hourly`: object.
     pub price_hourly: Price,
+    /// Monthly price.
+    ///
     /// `price_monthly`: object.
     pub price_monthly: Price,
 }
@@ -83,6 +95,8 @@ pub struct FloatingIpPricing {
     /// `type`: string enum.
     #[serde(rename = "type")]
     pub kind: FloatingIpType,
+    /// Prices per location.
+    ///
     /// `prices`: array of objects.
     pub prices: Vec<FloatingIpPricingPrice>,
 }
@@ -90,8 +104,12 @@ pub struct FloatingIpPricing {
 /// The object at `pricing.floating_ips.prices` in `get_pricing`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FloatingIpPricingPrice {
+    /// Where it is.
+    ///
     /// `location`: string.
     pub location: String,
+    /// Monthly price.
+    ///
     /// `price_monthly`: object.
     pub price_monthly: Price,
 }
@@ -120,10 +138,16 @@ pub struct ServerBackupPricing {
 /// The object at `pricing.server_types` in `get_pricing`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServerTypePricing {
+    /// Its id.
+    ///
     /// `id`: integer id.
     pub id: ServerTypeId,
+    /// Its name.
+    ///
     /// `name`: string.
     pub name: String,
+    /// Prices per location.
+    ///
     /// `prices`: array of objects.
     pub prices: Vec<ServerTypePricingPrice>,
 }
@@ -131,10 +155,16 @@ pub struct ServerTypePricing {
 /// The object at `pricing.server_types.prices` in `get_pricing`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServerTypePricingPrice {
+    /// Where it is.
+    ///
     /// `location`: string.
     pub location: String,
+    /// Hourly price.
+    ///
     /// `price_hourly`: object.
     pub price_hourly: Price,
+    /// Monthly price.
+    ///
     /// `price_monthly`: object.
     pub price_monthly: Price,
     /// `included_traffic`: integer.
@@ -146,10 +176,16 @@ pub struct ServerTypePricingPrice {
 /// The object at `pricing.load_balancer_types` in `get_pricing`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoadBalancerTypePricing {
+    /// Its id.
+    ///
     /// `id`: integer id.
     pub id: LoadBalancerTypeId,
+    /// Its name.
+    ///
     /// `name`: string.
     pub name: String,
+    /// Prices per location.
+    ///
     /// `prices`: array of objects.
     pub prices: Vec<LoadBalancerTypePricingPrice>,
 }
@@ -157,10 +193,16 @@ pub struct LoadBalancerTypePricing {
 /// The object at `pricing.load_balancer_types.prices` in `get_pricing`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoadBalancerTypePricingPrice {
+    /// Where it is.
+    ///
     /// `location`: string.
     pub location: String,
+    /// Hourly price.
+    ///
     /// `price_hourly`: object.
     pub price_hourly: Price,
+    /// Monthly price.
+    ///
     /// `price_monthly`: object.
     pub price_monthly: Price,
     /// `included_traffic`: integer.
@@ -172,6 +214,8 @@ pub struct LoadBalancerTypePricingPrice {
 /// The object at `pricing.floating_ip` in `get_pricing`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PricingFloatingIp {
+    /// Monthly price.
+    ///
     /// `price_monthly`: object.
     pub price_monthly: Price,
 }

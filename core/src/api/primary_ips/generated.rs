@@ -19,26 +19,42 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
-/// The object at `primary_ips` in `list_primary_ips` and 3 more places.
+/// A primary IP: the public address of a server, which can outlive it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PrimaryIp {
+    /// Its id.
+    ///
     /// `id`: integer id.
     pub id: PrimaryIpId,
+    /// Its name.
+    ///
     /// `name`: string.
     pub name: String,
+    /// User labels, `key: value`.
+    ///
     /// `labels`: map of strings.
     pub labels: BTreeMap<String, String>,
+    /// When it was created.
+    ///
     /// `created`: RFC 3339 date-time.
     #[serde(with = "time::serde::rfc3339")]
     pub created: OffsetDateTime,
     /// `blocked`: boolean.
     pub blocked: bool,
+    /// Where it is.
+    ///
     /// `location`: object.
     pub location: Location,
+    /// The IP address or network.
+    ///
     /// `ip`: string.
     pub ip: String,
+    /// The reverse DNS name.
+    ///
     /// `dns_ptr`: array of objects.
     pub dns_ptr: Vec<PrimaryIpDnsPtr>,
+    /// What is protected against changes.
+    ///
     /// `protection`: object.
     pub protection: PrimaryIpProtection,
     /// `type`: string enum.
@@ -55,8 +71,12 @@ pub struct PrimaryIp {
 /// The object at `primary_ips.dns_ptr` in `list_primary_ips` and 3 more places.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PrimaryIpDnsPtr {
+    /// The IP address or network.
+    ///
     /// `ip`: string.
     pub ip: String,
+    /// The reverse DNS name.
+    ///
     /// `dns_ptr`: string.
     pub dns_ptr: String,
 }
@@ -69,7 +89,7 @@ pub struct PrimaryIpProtection {
 }
 
 open_enum! {
-    /// Values of `primary_ips.assignee_type` in `list_primary_ips` and 5 more places.
+    /// The kind of resource a primary IP is assigned to.
     PrimaryIpAssigneeType {
         /// `server`.
         Server => "server",
@@ -91,6 +111,8 @@ sort_field! {
 pub struct PrimaryIpPage {
     /// `primary_ips`: array of objects.
     pub primary_ips: Vec<PrimaryIp>,
+    /// Pagination details.
+    ///
     /// `meta`: object.
     pub meta: ListMeta,
 }
@@ -100,6 +122,8 @@ pub struct PrimaryIpPage {
 pub struct CreatedPrimaryIp {
     /// `primary_ip`: object.
     pub primary_ip: PrimaryIp,
+    /// The action to wait for.
+    ///
     /// `action`: object; nullable.
     pub action: Option<Action>,
 }
@@ -115,21 +139,33 @@ impl HasActions for CreatedPrimaryIp {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ListPrimaryIps {
+    /// Its name.
+    ///
     /// `name`: string; query parameter; optional.
     #[serde(default)]
     pub name: Option<String>,
+    /// Only resources whose labels match this selector, such as `env=prod,!tmp`.
+    ///
     /// `label_selector`: string; query parameter; optional.
     #[serde(default)]
     pub label_selector: Option<String>,
+    /// The IP address or network.
+    ///
     /// `ip`: string; query parameter; optional.
     #[serde(default)]
     pub ip: Option<String>,
+    /// Sort keys, applied in order.
+    ///
     /// `sort`: array of strings; query parameter; optional.
     #[serde(default)]
     pub sort: Vec<Sort<PrimaryIpSortField>>,
+    /// The page to fetch (the first is 1).
+    ///
     /// `page`: integer; query parameter; optional; the API's default is `1`.
     #[serde(default)]
     pub page: Option<u64>,
+    /// Entries per page (1 to 50).
+    ///
     /// `per_page`: integer; query parameter; optional; the API's default is `25`.
     #[serde(default)]
     pub per_page: Option<u64>,
@@ -237,14 +273,20 @@ impl Paged for ListPrimaryIps {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreatePrimaryIp {
+    /// Its name.
+    ///
     /// `name`: string.
     pub name: String,
+    /// User labels, `key: value`.
+    ///
     /// `labels`: map of strings; optional.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, String>,
     /// `type`: string enum.
     #[serde(rename = "type")]
     pub kind: PrimaryIpType,
+    /// Where it is.
+    ///
     /// `location`: id or name; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<IdOrName<LocationId>>,
@@ -337,6 +379,8 @@ impl Endpoint for CreatePrimaryIp {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GetPrimaryIp {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     pub id: PrimaryIpId,
 }
@@ -377,12 +421,18 @@ impl Endpoint for GetPrimaryIp {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdatePrimaryIp {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: PrimaryIpId,
+    /// Its name.
+    ///
     /// `name`: string; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// User labels, `key: value`.
+    ///
     /// `labels`: map of strings; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<BTreeMap<String, String>>,
@@ -458,6 +508,8 @@ impl Endpoint for UpdatePrimaryIp {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeletePrimaryIp {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     pub id: PrimaryIpId,
 }
@@ -500,6 +552,8 @@ impl Endpoint for DeletePrimaryIp {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AssignPrimaryIp {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: PrimaryIpId,
@@ -552,11 +606,17 @@ impl Endpoint for AssignPrimaryIp {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChangePrimaryIpDnsPtr {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: PrimaryIpId,
+    /// The IP address or network.
+    ///
     /// `ip`: string.
     pub ip: String,
+    /// The reverse DNS name.
+    ///
     /// `dns_ptr`: string; nullable; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns_ptr: Option<String>,
@@ -611,6 +671,8 @@ impl Endpoint for ChangePrimaryIpDnsPtr {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChangePrimaryIpProtection {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: PrimaryIpId,
@@ -663,6 +725,8 @@ impl Endpoint for ChangePrimaryIpProtection {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UnassignPrimaryIp {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     pub id: PrimaryIpId,
 }

@@ -15,13 +15,19 @@ use crate::{validate, wire};
 use http::Method;
 use serde::{Deserialize, Serialize};
 
-/// The object at `server_types` in `list_server_types` and 5 more places.
+/// A server plan: cores, memory, disk, prices per location, and deprecation.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ServerType {
+    /// Its id.
+    ///
     /// `id`: integer id.
     pub id: ServerTypeId,
+    /// Its name.
+    ///
     /// `name`: string.
     pub name: String,
+    /// A description.
+    ///
     /// `description`: string.
     pub description: String,
     /// `cores`: integer.
@@ -33,6 +39,8 @@ pub struct ServerType {
     /// `deprecated`: boolean; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deprecated: Option<bool>,
+    /// Prices per location.
+    ///
     /// `prices`: array of objects.
     pub prices: Vec<ServerTypePrice>,
     /// `storage_type`: string enum.
@@ -42,8 +50,12 @@ pub struct ServerType {
     /// `category`: string; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
+    /// The CPU architecture.
+    ///
     /// `architecture`: string enum.
     pub architecture: Architecture,
+    /// Deprecation, if announced.
+    ///
     /// `deprecation`: object; nullable; optional; deprecated by the API.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deprecation: Option<Deprecation>,
@@ -52,13 +64,19 @@ pub struct ServerType {
     pub locations: Vec<ServerTypeLocation>,
 }
 
-/// The object at `server_types.prices` in `list_server_types` and 5 more places.
+/// The prices of a server type in one location.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServerTypePrice {
+    /// Where it is.
+    ///
     /// `location`: string.
     pub location: String,
+    /// Hourly price.
+    ///
     /// `price_hourly`: object.
     pub price_hourly: Price,
+    /// Monthly price.
+    ///
     /// `price_monthly`: object.
     pub price_monthly: Price,
     /// `included_traffic`: integer.
@@ -87,13 +105,19 @@ open_enum! {
     }
 }
 
-/// The object at `server_types.locations` in `list_server_types` and 5 more places.
+/// Where a server type is offered, and whether it is deprecated there.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServerTypeLocation {
+    /// Its id.
+    ///
     /// `id`: integer id.
     pub id: LocationId,
+    /// Its name.
+    ///
     /// `name`: string.
     pub name: String,
+    /// Deprecation, if announced.
+    ///
     /// `deprecation`: object; nullable.
     pub deprecation: Option<Deprecation>,
     /// `recommended`: boolean.
@@ -107,6 +131,8 @@ pub struct ServerTypeLocation {
 pub struct ServerTypePage {
     /// `server_types`: array of objects.
     pub server_types: Vec<ServerType>,
+    /// Pagination details.
+    ///
     /// `meta`: object.
     pub meta: ListMeta,
 }
@@ -117,12 +143,18 @@ pub struct ServerTypePage {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ListServerTypes {
+    /// Its name.
+    ///
     /// `name`: string; query parameter; optional.
     #[serde(default)]
     pub name: Option<String>,
+    /// The page to fetch (the first is 1).
+    ///
     /// `page`: integer; query parameter; optional; the API's default is `1`.
     #[serde(default)]
     pub page: Option<u64>,
+    /// Entries per page (1 to 50).
+    ///
     /// `per_page`: integer; query parameter; optional; the API's default is `25`.
     #[serde(default)]
     pub per_page: Option<u64>,
@@ -201,6 +233,8 @@ impl Paged for ListServerTypes {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GetServerType {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     pub id: ServerTypeId,
 }

@@ -28,15 +28,23 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
-/// The object at `servers` in `list_servers` and 3 more places.
+/// A server, as the API returns it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Server {
+    /// Its id.
+    ///
     /// `id`: integer id.
     pub id: ServerId,
+    /// Its name.
+    ///
     /// `name`: string.
     pub name: String,
+    /// Its status.
+    ///
     /// `status`: string enum.
     pub status: ServerStatus,
+    /// When it was created.
+    ///
     /// `created`: RFC 3339 date-time.
     #[serde(with = "time::serde::rfc3339")]
     pub created: OffsetDateTime,
@@ -46,6 +54,8 @@ pub struct Server {
     pub private_net: Vec<PrivateNet>,
     /// `server_type`: object.
     pub server_type: ServerType,
+    /// Where it is.
+    ///
     /// `location`: object.
     pub location: Location,
     /// `image`: object; nullable.
@@ -64,8 +74,12 @@ pub struct Server {
     pub ingoing_traffic: Option<u64>,
     /// `included_traffic`: integer; nullable.
     pub included_traffic: Option<u64>,
+    /// What is protected against changes.
+    ///
     /// `protection`: object.
     pub protection: ServerProtection,
+    /// User labels, `key: value`.
+    ///
     /// `labels`: map of strings.
     pub labels: BTreeMap<String, String>,
     /// `volumes`: array of integer ids; optional.
@@ -105,7 +119,7 @@ open_enum! {
     }
 }
 
-/// The object at `servers.public_net` in `list_servers` and 3 more places.
+/// A server's public network interface.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublicNet {
     /// `ipv4`: object; nullable.
@@ -122,13 +136,19 @@ pub struct PublicNet {
 /// The object at `servers.public_net.ipv4` in `list_servers` and 3 more places.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ipv4 {
+    /// Its id.
+    ///
     /// `id`: integer id; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<PrimaryIpId>,
+    /// The IP address or network.
+    ///
     /// `ip`: string.
     pub ip: core::net::Ipv4Addr,
     /// `blocked`: boolean.
     pub blocked: bool,
+    /// The reverse DNS name.
+    ///
     /// `dns_ptr`: string.
     pub dns_ptr: String,
 }
@@ -136,13 +156,19 @@ pub struct Ipv4 {
 /// The object at `servers.public_net.ipv6` in `list_servers` and 3 more places.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ipv6 {
+    /// Its id.
+    ///
     /// `id`: integer id; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<PrimaryIpId>,
+    /// The IP address or network.
+    ///
     /// `ip`: string.
     pub ip: String,
     /// `blocked`: boolean.
     pub blocked: bool,
+    /// The reverse DNS name.
+    ///
     /// `dns_ptr`: array of objects; nullable.
     pub dns_ptr: Option<Vec<Ipv6DnsPtr>>,
 }
@@ -150,8 +176,12 @@ pub struct Ipv6 {
 /// The object at `servers.public_net.ipv6.dns_ptr` in `list_servers` and 3 more places.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ipv6DnsPtr {
+    /// The IP address or network.
+    ///
     /// `ip`: string.
     pub ip: String,
+    /// The reverse DNS name.
+    ///
     /// `dns_ptr`: string.
     pub dns_ptr: String,
 }
@@ -159,8 +189,12 @@ pub struct Ipv6DnsPtr {
 /// The object at `servers.public_net.firewalls` in `list_servers` and 3 more places.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublicNetFirewall {
+    /// Its id.
+    ///
     /// `id`: integer id.
     pub id: FirewallId,
+    /// Its status.
+    ///
     /// `status`: string enum.
     pub status: FirewallStatus,
 }
@@ -175,11 +209,13 @@ open_enum! {
     }
 }
 
-/// The object at `servers.private_net` in `list_servers` and 3 more places.
+/// A private network a server is attached to.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PrivateNet {
     /// `network`: integer id.
     pub network: NetworkId,
+    /// The IP address or network.
+    ///
     /// `ip`: string.
     pub ip: String,
     /// `alias_ips`: array of strings; optional.
@@ -211,7 +247,7 @@ sort_field! {
     }
 }
 
-/// The object at `public_net` in `create_server body`.
+/// Options of the public interface of a new server.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreatePublicNet {
     /// `enable_ipv4`: boolean; optional; the API's default is `true`.
@@ -257,19 +293,29 @@ open_enum! {
 pub struct ServerPage {
     /// `servers`: array of objects.
     pub servers: Vec<Server>,
+    /// Pagination details.
+    ///
     /// `meta`: object.
     pub meta: ListMeta,
 }
 
-/// The answer of `create_server`.
+/// What creating a server returns: the server, the actions to wait for, and a root password when no SSH key was given.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreatedServer {
+    /// The server it belongs to.
+    ///
     /// `server`: object.
     pub server: Server,
+    /// The action to wait for.
+    ///
     /// `action`: object.
     pub action: Action,
+    /// Actions that follow the first one.
+    ///
     /// `next_actions`: array of objects.
     pub next_actions: Vec<Action>,
+    /// The root password, when no SSH key was given.
+    ///
     /// `root_password`: string; nullable.
     pub root_password: Option<RootPassword>,
 }
@@ -286,6 +332,8 @@ impl HasActions for CreatedServer {
 pub struct CreatedImage {
     /// `image`: object.
     pub image: Image,
+    /// The action to wait for.
+    ///
     /// `action`: object.
     pub action: Action,
 }
@@ -295,12 +343,16 @@ impl HasActions for CreatedImage {
     }
 }
 
-/// The answer of `enable_server_rescue`.
+/// What enabling rescue mode returns: the rescue system's root password and the action.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RescueEnabled {
+    /// The root password, when no SSH key was given.
+    ///
     /// `root_password`: string; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub root_password: Option<RootPassword>,
+    /// The action to wait for.
+    ///
     /// `action`: object.
     pub action: Action,
 }
@@ -310,11 +362,15 @@ impl HasActions for RescueEnabled {
     }
 }
 
-/// The answer of `rebuild_server`.
+/// What rebuilding a server returns: a new root password when no SSH key is set, and the action.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServerRebuilt {
+    /// The root password, when no SSH key was given.
+    ///
     /// `root_password`: string; nullable.
     pub root_password: Option<RootPassword>,
+    /// The action to wait for.
+    ///
     /// `action`: object.
     pub action: Action,
 }
@@ -324,13 +380,15 @@ impl HasActions for ServerRebuilt {
     }
 }
 
-/// The answer of `request_server_console`.
+/// A VNC console session: its WebSocket URL, password and the action.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Console {
     /// `wss_url`: string.
     pub wss_url: String,
     /// `password`: string.
     pub password: Secret,
+    /// The action to wait for.
+    ///
     /// `action`: object.
     pub action: Action,
 }
@@ -340,11 +398,15 @@ impl HasActions for Console {
     }
 }
 
-/// The answer of `reset_server_password`.
+/// What resetting a root password returns: the new password and the action.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PasswordReset {
+    /// The root password, when no SSH key was given.
+    ///
     /// `root_password`: string.
     pub root_password: RootPassword,
+    /// The action to wait for.
+    ///
     /// `action`: object.
     pub action: Action,
 }
@@ -360,21 +422,33 @@ impl HasActions for PasswordReset {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ListServers {
+    /// Its name.
+    ///
     /// `name`: string; query parameter; optional.
     #[serde(default)]
     pub name: Option<String>,
+    /// Only resources whose labels match this selector, such as `env=prod,!tmp`.
+    ///
     /// `label_selector`: string; query parameter; optional.
     #[serde(default)]
     pub label_selector: Option<String>,
+    /// Its status.
+    ///
     /// `status`: array of string enums; query parameter; optional.
     #[serde(default)]
     pub status: Vec<ServerStatus>,
+    /// Sort keys, applied in order.
+    ///
     /// `sort`: array of strings; query parameter; optional.
     #[serde(default)]
     pub sort: Vec<Sort<ServerSortField>>,
+    /// The page to fetch (the first is 1).
+    ///
     /// `page`: integer; query parameter; optional; the API's default is `1`.
     #[serde(default)]
     pub page: Option<u64>,
+    /// Entries per page (1 to 50).
+    ///
     /// `per_page`: integer; query parameter; optional; the API's default is `25`.
     #[serde(default)]
     pub per_page: Option<u64>,
@@ -482,8 +556,12 @@ impl Paged for ListServers {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateServer {
+    /// Its name.
+    ///
     /// `name`: string.
     pub name: String,
+    /// Where it is.
+    ///
     /// `location`: string; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
@@ -514,9 +592,13 @@ pub struct CreateServer {
         deserialize_with = "super::firewall_ids"
     )]
     pub firewalls: Vec<FirewallId>,
+    /// Cloud-init user data, at most 32 KiB.
+    ///
     /// `user_data`: string; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
+    /// User labels, `key: value`.
+    ///
     /// `labels`: map of strings; optional.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, String>,
@@ -665,6 +747,8 @@ impl Endpoint for CreateServer {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GetServer {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     pub id: ServerId,
 }
@@ -705,12 +789,18 @@ impl Endpoint for GetServer {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateServer {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: ServerId,
+    /// Its name.
+    ///
     /// `name`: string; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// User labels, `key: value`.
+    ///
     /// `labels`: map of strings; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<BTreeMap<String, String>>,
@@ -774,6 +864,8 @@ impl Endpoint for UpdateServer {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeleteServer {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     pub id: ServerId,
 }
@@ -816,6 +908,8 @@ impl Endpoint for DeleteServer {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AddServerToPlacementGroup {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: ServerId,
@@ -867,6 +961,8 @@ impl Endpoint for AddServerToPlacementGroup {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AttachServerIso {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: ServerId,
@@ -919,11 +1015,15 @@ impl Endpoint for AttachServerIso {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AttachServerToNetwork {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: ServerId,
     /// `network`: integer id.
     pub network: NetworkId,
+    /// The IP address or network.
+    ///
     /// `ip`: string; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
@@ -1003,6 +1103,8 @@ impl Endpoint for AttachServerToNetwork {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChangeServerAliasIps {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: ServerId,
@@ -1056,11 +1158,17 @@ impl Endpoint for ChangeServerAliasIps {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChangeServerDnsPtr {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: ServerId,
+    /// The IP address or network.
+    ///
     /// `ip`: string.
     pub ip: String,
+    /// The reverse DNS name.
+    ///
     /// `dns_ptr`: string; nullable; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns_ptr: Option<String>,
@@ -1115,6 +1223,8 @@ impl Endpoint for ChangeServerDnsPtr {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChangeServerProtection {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: ServerId,
@@ -1183,6 +1293,8 @@ impl Endpoint for ChangeServerProtection {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChangeServerType {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: ServerId,
@@ -1235,15 +1347,21 @@ impl Endpoint for ChangeServerType {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateServerImage {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: ServerId,
+    /// A description.
+    ///
     /// `description`: string; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `type`: string enum; optional; the API's default is `"snapshot"`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<ImageType>,
+    /// User labels, `key: value`.
+    ///
     /// `labels`: map of strings; optional.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, String>,
@@ -1311,6 +1429,8 @@ impl Endpoint for CreateServerImage {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DetachServerFromNetwork {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: ServerId,
@@ -1362,6 +1482,8 @@ impl Endpoint for DetachServerFromNetwork {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DetachServerIso {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     pub id: ServerId,
 }
@@ -1408,6 +1530,8 @@ impl Endpoint for DetachServerIso {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DisableBackup {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     pub id: ServerId,
 }
@@ -1454,6 +1578,8 @@ impl Endpoint for DisableBackup {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DisableRescue {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     pub id: ServerId,
 }
@@ -1500,6 +1626,8 @@ impl Endpoint for DisableRescue {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EnableBackup {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     pub id: ServerId,
 }
@@ -1546,6 +1674,8 @@ impl Endpoint for EnableBackup {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EnableRescue {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: ServerId,
@@ -1615,6 +1745,8 @@ impl Endpoint for EnableRescue {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PowerOffServer {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     pub id: ServerId,
 }
@@ -1661,6 +1793,8 @@ impl Endpoint for PowerOffServer {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PowerOnServer {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     pub id: ServerId,
 }
@@ -1707,6 +1841,8 @@ impl Endpoint for PowerOnServer {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RebootServer {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     pub id: ServerId,
 }
@@ -1753,11 +1889,15 @@ impl Endpoint for RebootServer {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RebuildServer {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: ServerId,
     /// `image`: string.
     pub image: String,
+    /// Cloud-init user data, at most 32 KiB.
+    ///
     /// `user_data`: string; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
@@ -1815,6 +1955,8 @@ impl Endpoint for RebuildServer {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RemoveServerFromPlacementGroup {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     pub id: ServerId,
 }
@@ -1861,6 +2003,8 @@ impl Endpoint for RemoveServerFromPlacementGroup {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RequestServerConsole {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     pub id: ServerId,
 }
@@ -1907,6 +2051,8 @@ impl Endpoint for RequestServerConsole {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ResetServer {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     pub id: ServerId,
 }
@@ -1953,6 +2099,8 @@ impl Endpoint for ResetServer {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ResetServerPassword {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     pub id: ServerId,
 }
@@ -1999,6 +2147,8 @@ impl Endpoint for ResetServerPassword {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ShutdownServer {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     pub id: ServerId,
 }
@@ -2045,6 +2195,8 @@ impl Endpoint for ShutdownServer {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GetServerMetrics {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     pub id: ServerId,
     /// `type`: array of string enums; query parameter.

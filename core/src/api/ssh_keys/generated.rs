@@ -15,19 +15,27 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
-/// The object at `ssh_keys` in `list_ssh_keys` and 3 more places.
+/// An SSH public key.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SshKey {
+    /// Its id.
+    ///
     /// `id`: integer id.
     pub id: SshKeyId,
+    /// Its name.
+    ///
     /// `name`: string.
     pub name: String,
     /// `fingerprint`: string.
     pub fingerprint: String,
     /// `public_key`: string.
     pub public_key: String,
+    /// User labels, `key: value`.
+    ///
     /// `labels`: map of strings.
     pub labels: BTreeMap<String, String>,
+    /// When it was created.
+    ///
     /// `created`: RFC 3339 date-time.
     #[serde(with = "time::serde::rfc3339")]
     pub created: OffsetDateTime,
@@ -48,6 +56,8 @@ sort_field! {
 pub struct SshKeyPage {
     /// `ssh_keys`: array of objects.
     pub ssh_keys: Vec<SshKey>,
+    /// Pagination details.
+    ///
     /// `meta`: object.
     pub meta: ListMeta,
 }
@@ -58,21 +68,31 @@ pub struct SshKeyPage {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ListSshKeys {
+    /// Its name.
+    ///
     /// `name`: string; query parameter; optional.
     #[serde(default)]
     pub name: Option<String>,
     /// `fingerprint`: string; query parameter; optional.
     #[serde(default)]
     pub fingerprint: Option<String>,
+    /// Only resources whose labels match this selector, such as `env=prod,!tmp`.
+    ///
     /// `label_selector`: string; query parameter; optional.
     #[serde(default)]
     pub label_selector: Option<String>,
+    /// Sort keys, applied in order.
+    ///
     /// `sort`: array of strings; query parameter; optional.
     #[serde(default)]
     pub sort: Vec<Sort<SshKeySortField>>,
+    /// The page to fetch (the first is 1).
+    ///
     /// `page`: integer; query parameter; optional; the API's default is `1`.
     #[serde(default)]
     pub page: Option<u64>,
+    /// Entries per page (1 to 50).
+    ///
     /// `per_page`: integer; query parameter; optional; the API's default is `25`.
     #[serde(default)]
     pub per_page: Option<u64>,
@@ -178,10 +198,14 @@ impl Paged for ListSshKeys {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateSshKey {
+    /// Its name.
+    ///
     /// `name`: string.
     pub name: String,
     /// `public_key`: string.
     pub public_key: String,
+    /// User labels, `key: value`.
+    ///
     /// `labels`: map of strings; optional.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, String>,
@@ -230,6 +254,8 @@ impl Endpoint for CreateSshKey {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GetSshKey {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     pub id: SshKeyId,
 }
@@ -270,12 +296,18 @@ impl Endpoint for GetSshKey {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateSshKey {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: SshKeyId,
+    /// Its name.
+    ///
     /// `name`: string; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// User labels, `key: value`.
+    ///
     /// `labels`: map of strings; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<BTreeMap<String, String>>,
@@ -336,6 +368,8 @@ impl Endpoint for UpdateSshKey {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeleteSshKey {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     pub id: SshKeyId,
 }

@@ -18,28 +18,44 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
-/// The object at `volumes` in `list_volumes` and 3 more places.
+/// A volume: block storage attached to at most one server.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Volume {
+    /// Its id.
+    ///
     /// `id`: integer id.
     pub id: VolumeId,
+    /// When it was created.
+    ///
     /// `created`: RFC 3339 date-time.
     #[serde(with = "time::serde::rfc3339")]
     pub created: OffsetDateTime,
+    /// Its name.
+    ///
     /// `name`: string.
     pub name: String,
+    /// The server it belongs to.
+    ///
     /// `server`: integer id; nullable.
     pub server: Option<ServerId>,
+    /// Where it is.
+    ///
     /// `location`: object.
     pub location: Location,
     /// `size`: number.
     pub size: f64,
     /// `linux_device`: string.
     pub linux_device: String,
+    /// What is protected against changes.
+    ///
     /// `protection`: object.
     pub protection: VolumeProtection,
+    /// User labels, `key: value`.
+    ///
     /// `labels`: map of strings.
     pub labels: BTreeMap<String, String>,
+    /// Its status.
+    ///
     /// `status`: string enum.
     pub status: VolumeStatus,
     /// `format`: string; nullable.
@@ -80,6 +96,8 @@ sort_field! {
 pub struct VolumePage {
     /// `volumes`: array of objects.
     pub volumes: Vec<Volume>,
+    /// Pagination details.
+    ///
     /// `meta`: object.
     pub meta: ListMeta,
 }
@@ -89,8 +107,12 @@ pub struct VolumePage {
 pub struct CreatedVolume {
     /// `volume`: object.
     pub volume: Volume,
+    /// The action to wait for.
+    ///
     /// `action`: object.
     pub action: Action,
+    /// Actions that follow the first one.
+    ///
     /// `next_actions`: array of objects.
     pub next_actions: Vec<Action>,
 }
@@ -108,21 +130,33 @@ impl HasActions for CreatedVolume {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ListVolumes {
+    /// Its status.
+    ///
     /// `status`: array of string enums; query parameter; optional.
     #[serde(default)]
     pub status: Vec<VolumeStatus>,
+    /// Its name.
+    ///
     /// `name`: string; query parameter; optional.
     #[serde(default)]
     pub name: Option<String>,
+    /// Only resources whose labels match this selector, such as `env=prod,!tmp`.
+    ///
     /// `label_selector`: string; query parameter; optional.
     #[serde(default)]
     pub label_selector: Option<String>,
+    /// Sort keys, applied in order.
+    ///
     /// `sort`: array of strings; query parameter; optional.
     #[serde(default)]
     pub sort: Vec<Sort<VolumeSortField>>,
+    /// The page to fetch (the first is 1).
+    ///
     /// `page`: integer; query parameter; optional; the API's default is `1`.
     #[serde(default)]
     pub page: Option<u64>,
+    /// Entries per page (1 to 50).
+    ///
     /// `per_page`: integer; query parameter; optional; the API's default is `25`.
     #[serde(default)]
     pub per_page: Option<u64>,
@@ -232,8 +266,12 @@ impl Paged for ListVolumes {
 pub struct CreateVolume {
     /// `size`: integer.
     pub size: u64,
+    /// Its name.
+    ///
     /// `name`: string.
     pub name: String,
+    /// User labels, `key: value`.
+    ///
     /// `labels`: map of strings; optional.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, String>,
@@ -243,9 +281,13 @@ pub struct CreateVolume {
     /// `format`: string; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<String>,
+    /// Where it is.
+    ///
     /// `location`: string; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
+    /// The server it belongs to.
+    ///
     /// `server`: integer id; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server: Option<ServerId>,
@@ -329,6 +371,8 @@ impl Endpoint for CreateVolume {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GetVolume {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     pub id: VolumeId,
 }
@@ -369,12 +413,18 @@ impl Endpoint for GetVolume {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateVolume {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: VolumeId,
+    /// Its name.
+    ///
     /// `name`: string; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// User labels, `key: value`.
+    ///
     /// `labels`: map of strings; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<BTreeMap<String, String>>,
@@ -435,6 +485,8 @@ impl Endpoint for UpdateVolume {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeleteVolume {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     pub id: VolumeId,
 }
@@ -475,9 +527,13 @@ impl Endpoint for DeleteVolume {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AttachVolume {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: VolumeId,
+    /// The server it belongs to.
+    ///
     /// `server`: integer id.
     pub server: ServerId,
     /// `automount`: boolean; optional.
@@ -535,6 +591,8 @@ impl Endpoint for AttachVolume {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChangeVolumeProtection {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: VolumeId,
@@ -592,6 +650,8 @@ impl Endpoint for ChangeVolumeProtection {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DetachVolume {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     pub id: VolumeId,
 }
@@ -638,6 +698,8 @@ impl Endpoint for DetachVolume {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ResizeVolume {
+    /// Its id.
+    ///
     /// `id`: integer id; in the path.
     #[serde(skip_serializing)]
     pub id: VolumeId,

@@ -17,25 +17,37 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
-/// The object at `zones` in `list_zones` and 3 more places.
+/// A DNS zone, primary (records kept by the API) or secondary (transferred in).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Zone {
+    /// Its id.
+    ///
     /// `id`: integer id.
     pub id: ZoneId,
+    /// Its name.
+    ///
     /// `name`: string; at most 255 characters.
     pub name: String,
+    /// When it was created.
+    ///
     /// `created`: RFC 3339 date-time.
     #[serde(with = "time::serde::rfc3339")]
     pub created: OffsetDateTime,
     /// `primary_nameservers`: array of objects; optional.
     #[serde(default)]
     pub primary_nameservers: Vec<ZonePrimaryNameserver>,
+    /// User labels, `key: value`.
+    ///
     /// `labels`: map of strings.
     pub labels: BTreeMap<String, String>,
+    /// What is protected against changes.
+    ///
     /// `protection`: object.
     pub protection: ZoneProtection,
     /// `ttl`: integer; 60 to 2147483647; the API's default is `3600`.
     pub ttl: u64,
+    /// Its status.
+    ///
     /// `status`: string enum.
     pub status: ZoneStatus,
     /// `record_count`: integer.
@@ -61,12 +73,12 @@ pub struct ZonePrimaryNameserver {
     pub tsig_key: Option<String>,
     /// `tsig_algorithm`: string enum; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tsig_algorithm: Option<ZonePrimaryNameserverTsigAlgorithm>,
+    pub tsig_algorithm: Option<TsigAlgorithm>,
 }
 
 open_enum! {
     /// Values of `zones.primary_nameservers.tsig_algorithm` in `list_zones` and 5 more places.
-    ZonePrimaryNameserverTsigAlgorithm {
+    TsigAlgorithm {
         /// `hmac-md5`.
         HmacMd5 => "hmac-md5",
         /// `hmac-sha1`.
@@ -107,12 +119,12 @@ pub struct ZoneAuthoritativeNameservers {
     pub delegation_last_check: Option<OffsetDateTime>,
     /// `delegation_status`: string enum; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delegation_status: Option<ZoneAuthoritativeNameserversDelegationStatus>,
+    pub delegation_status: Option<ZoneDelegationStatus>,
 }
 
 open_enum! {
     /// Values of `zones.authoritative_nameservers.delegation_status` in `list_zones` and 3 more places.
-    ZoneAuthoritativeNameserversDelegationStatus {
+    ZoneDelegationStatus {
         /// `valid`.
         Valid => "valid",
         /// `partially-valid`.
@@ -165,16 +177,20 @@ sort_field! {
 /// The object at `rrsets` in `create_zone body`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewRrset {
+    /// Its name.
+    ///
     /// `name`: string.
     pub name: String,
     /// `type`: string enum.
     #[serde(rename = "type")]
-    pub kind: NewRrsetType,
+    pub kind: RrsetType,
     /// `ttl`: integer; nullable; optional; 60 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<u64>,
     /// `records`: array of objects.
     pub records: Vec<RrsetRecord>,
+    /// User labels, `key: value`.
+    ///
     /// `labels`: map of strings; optional.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, String>,
@@ -191,77 +207,7 @@ impl NewRrset {
 }
 
 open_enum! {
-    /// Values of `rrsets.type` in `create_zone body`.
-    NewRrsetType {
-        /// `A`.
-        A => "A",
-        /// `AAAA`.
-        Aaaa => "AAAA",
-        /// `CAA`.
-        Caa => "CAA",
-        /// `CNAME`.
-        Cname => "CNAME",
-        /// `DS`.
-        Ds => "DS",
-        /// `HINFO`.
-        Hinfo => "HINFO",
-        /// `HTTPS`.
-        Https => "HTTPS",
-        /// `MX`.
-        Mx => "MX",
-        /// `NS`.
-        Ns => "NS",
-        /// `PTR`.
-        Ptr => "PTR",
-        /// `RP`.
-        Rp => "RP",
-        /// `SOA`.
-        Soa => "SOA",
-        /// `SRV`.
-        Srv => "SRV",
-        /// `SVCB`.
-        Svcb => "SVCB",
-        /// `TLSA`.
-        Tlsa => "TLSA",
-        /// `TXT`.
-        Txt => "TXT",
-    }
-}
-
-/// The object at `rrsets.records` in `create_zone body` and 7 more places.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RrsetRecord {
-    /// `value`: string.
-    pub value: String,
-    /// `comment`: string; optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-}
-
-/// The object at `rrsets` in `list_zone_rrsets` and 3 more places.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Rrset {
-    /// `id`: string.
-    pub id: String,
-    /// `name`: string.
-    pub name: String,
-    /// `type`: string enum.
-    #[serde(rename = "type")]
-    pub kind: RrsetType,
-    /// `ttl`: integer; nullable; 60 to 2147483647.
-    pub ttl: Option<u64>,
-    /// `labels`: map of strings.
-    pub labels: BTreeMap<String, String>,
-    /// `protection`: object.
-    pub protection: RrsetProtection,
-    /// `records`: array of objects.
-    pub records: Vec<RrsetRecord>,
-    /// `zone`: integer id.
-    pub zone: ZoneId,
-}
-
-open_enum! {
-    /// Values of `rrsets.type` in `list_zone_rrsets` and 5 more places.
+    /// Values of `rrsets.type` in `create_zone body` and 7 more places.
     RrsetType {
         /// `A`.
         A => "A",
@@ -298,6 +244,46 @@ open_enum! {
     }
 }
 
+/// One record of a record set.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RrsetRecord {
+    /// `value`: string.
+    pub value: String,
+    /// `comment`: string; optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// A record set of a zone: the records of one name and type.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rrset {
+    /// Its id.
+    ///
+    /// `id`: string.
+    pub id: String,
+    /// Its name.
+    ///
+    /// `name`: string.
+    pub name: String,
+    /// `type`: string enum.
+    #[serde(rename = "type")]
+    pub kind: RrsetType,
+    /// `ttl`: integer; nullable; 60 to 2147483647.
+    pub ttl: Option<u64>,
+    /// User labels, `key: value`.
+    ///
+    /// `labels`: map of strings.
+    pub labels: BTreeMap<String, String>,
+    /// What is protected against changes.
+    ///
+    /// `protection`: object.
+    pub protection: RrsetProtection,
+    /// `records`: array of objects.
+    pub records: Vec<RrsetRecord>,
+    /// `zone`: integer id.
+    pub zone: ZoneId,
+}
+
 /// The object at `rrsets.protection` in `list_zone_rrsets` and 3 more places.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RrsetProtection {
@@ -317,353 +303,13 @@ sort_field! {
     }
 }
 
-open_enum! {
-    /// Values of `rr_type` in `get_zone_rrset query`.
-    GetZoneRrsetRrType {
-        /// `A`.
-        A => "A",
-        /// `AAAA`.
-        Aaaa => "AAAA",
-        /// `CAA`.
-        Caa => "CAA",
-        /// `CNAME`.
-        Cname => "CNAME",
-        /// `DS`.
-        Ds => "DS",
-        /// `HINFO`.
-        Hinfo => "HINFO",
-        /// `HTTPS`.
-        Https => "HTTPS",
-        /// `MX`.
-        Mx => "MX",
-        /// `NS`.
-        Ns => "NS",
-        /// `PTR`.
-        Ptr => "PTR",
-        /// `RP`.
-        Rp => "RP",
-        /// `SOA`.
-        Soa => "SOA",
-        /// `SRV`.
-        Srv => "SRV",
-        /// `SVCB`.
-        Svcb => "SVCB",
-        /// `TLSA`.
-        Tlsa => "TLSA",
-        /// `TXT`.
-        Txt => "TXT",
-    }
-}
-
-open_enum! {
-    /// Values of `rr_type` in `update_zone_rrset query`.
-    UpdateZoneRrsetRrType {
-        /// `A`.
-        A => "A",
-        /// `AAAA`.
-        Aaaa => "AAAA",
-        /// `CAA`.
-        Caa => "CAA",
-        /// `CNAME`.
-        Cname => "CNAME",
-        /// `DS`.
-        Ds => "DS",
-        /// `HINFO`.
-        Hinfo => "HINFO",
-        /// `HTTPS`.
-        Https => "HTTPS",
-        /// `MX`.
-        Mx => "MX",
-        /// `NS`.
-        Ns => "NS",
-        /// `PTR`.
-        Ptr => "PTR",
-        /// `RP`.
-        Rp => "RP",
-        /// `SOA`.
-        Soa => "SOA",
-        /// `SRV`.
-        Srv => "SRV",
-        /// `SVCB`.
-        Svcb => "SVCB",
-        /// `TLSA`.
-        Tlsa => "TLSA",
-        /// `TXT`.
-        Txt => "TXT",
-    }
-}
-
-open_enum! {
-    /// Values of `rr_type` in `delete_zone_rrset query`.
-    DeleteZoneRrsetRrType {
-        /// `A`.
-        A => "A",
-        /// `AAAA`.
-        Aaaa => "AAAA",
-        /// `CAA`.
-        Caa => "CAA",
-        /// `CNAME`.
-        Cname => "CNAME",
-        /// `DS`.
-        Ds => "DS",
-        /// `HINFO`.
-        Hinfo => "HINFO",
-        /// `HTTPS`.
-        Https => "HTTPS",
-        /// `MX`.
-        Mx => "MX",
-        /// `NS`.
-        Ns => "NS",
-        /// `PTR`.
-        Ptr => "PTR",
-        /// `RP`.
-        Rp => "RP",
-        /// `SOA`.
-        Soa => "SOA",
-        /// `SRV`.
-        Srv => "SRV",
-        /// `SVCB`.
-        Svcb => "SVCB",
-        /// `TLSA`.
-        Tlsa => "TLSA",
-        /// `TXT`.
-        Txt => "TXT",
-    }
-}
-
-open_enum! {
-    /// Values of `rr_type` in `change_zone_rrset_protection query`.
-    ChangeZoneRrsetProtectionRrType {
-        /// `A`.
-        A => "A",
-        /// `AAAA`.
-        Aaaa => "AAAA",
-        /// `CAA`.
-        Caa => "CAA",
-        /// `CNAME`.
-        Cname => "CNAME",
-        /// `DS`.
-        Ds => "DS",
-        /// `HINFO`.
-        Hinfo => "HINFO",
-        /// `HTTPS`.
-        Https => "HTTPS",
-        /// `MX`.
-        Mx => "MX",
-        /// `NS`.
-        Ns => "NS",
-        /// `PTR`.
-        Ptr => "PTR",
-        /// `RP`.
-        Rp => "RP",
-        /// `SOA`.
-        Soa => "SOA",
-        /// `SRV`.
-        Srv => "SRV",
-        /// `SVCB`.
-        Svcb => "SVCB",
-        /// `TLSA`.
-        Tlsa => "TLSA",
-        /// `TXT`.
-        Txt => "TXT",
-    }
-}
-
-open_enum! {
-    /// Values of `rr_type` in `change_zone_rrset_ttl query`.
-    ChangeZoneRrsetTtlRrType {
-        /// `A`.
-        A => "A",
-        /// `AAAA`.
-        Aaaa => "AAAA",
-        /// `CAA`.
-        Caa => "CAA",
-        /// `CNAME`.
-        Cname => "CNAME",
-        /// `DS`.
-        Ds => "DS",
-        /// `HINFO`.
-        Hinfo => "HINFO",
-        /// `HTTPS`.
-        Https => "HTTPS",
-        /// `MX`.
-        Mx => "MX",
-        /// `NS`.
-        Ns => "NS",
-        /// `PTR`.
-        Ptr => "PTR",
-        /// `RP`.
-        Rp => "RP",
-        /// `SOA`.
-        Soa => "SOA",
-        /// `SRV`.
-        Srv => "SRV",
-        /// `SVCB`.
-        Svcb => "SVCB",
-        /// `TLSA`.
-        Tlsa => "TLSA",
-        /// `TXT`.
-        Txt => "TXT",
-    }
-}
-
-open_enum! {
-    /// Values of `rr_type` in `set_zone_rrset_records query`.
-    SetZoneRrsetRecordsRrType {
-        /// `A`.
-        A => "A",
-        /// `AAAA`.
-        Aaaa => "AAAA",
-        /// `CAA`.
-        Caa => "CAA",
-        /// `CNAME`.
-        Cname => "CNAME",
-        /// `DS`.
-        Ds => "DS",
-        /// `HINFO`.
-        Hinfo => "HINFO",
-        /// `HTTPS`.
-        Https => "HTTPS",
-        /// `MX`.
-        Mx => "MX",
-        /// `NS`.
-        Ns => "NS",
-        /// `PTR`.
-        Ptr => "PTR",
-        /// `RP`.
-        Rp => "RP",
-        /// `SOA`.
-        Soa => "SOA",
-        /// `SRV`.
-        Srv => "SRV",
-        /// `SVCB`.
-        Svcb => "SVCB",
-        /// `TLSA`.
-        Tlsa => "TLSA",
-        /// `TXT`.
-        Txt => "TXT",
-    }
-}
-
-open_enum! {
-    /// Values of `rr_type` in `add_zone_rrset_records query`.
-    AddZoneRrsetRecordsRrType {
-        /// `A`.
-        A => "A",
-        /// `AAAA`.
-        Aaaa => "AAAA",
-        /// `CAA`.
-        Caa => "CAA",
-        /// `CNAME`.
-        Cname => "CNAME",
-        /// `DS`.
-        Ds => "DS",
-        /// `HINFO`.
-        Hinfo => "HINFO",
-        /// `HTTPS`.
-        Https => "HTTPS",
-        /// `MX`.
-        Mx => "MX",
-        /// `NS`.
-        Ns => "NS",
-        /// `PTR`.
-        Ptr => "PTR",
-        /// `RP`.
-        Rp => "RP",
-        /// `SOA`.
-        Soa => "SOA",
-        /// `SRV`.
-        Srv => "SRV",
-        /// `SVCB`.
-        Svcb => "SVCB",
-        /// `TLSA`.
-        Tlsa => "TLSA",
-        /// `TXT`.
-        Txt => "TXT",
-    }
-}
-
-open_enum! {
-    /// Values of `rr_type` in `remove_zone_rrset_records query`.
-    RemoveZoneRrsetRecordsRrType {
-        /// `A`.
-        A => "A",
-        /// `AAAA`.
-        Aaaa => "AAAA",
-        /// `CAA`.
-        Caa => "CAA",
-        /// `CNAME`.
-        Cname => "CNAME",
-        /// `DS`.
-        Ds => "DS",
-        /// `HINFO`.
-        Hinfo => "HINFO",
-        /// `HTTPS`.
-        Https => "HTTPS",
-        /// `MX`.
-        Mx => "MX",
-        /// `NS`.
-        Ns => "NS",
-        /// `PTR`.
-        Ptr => "PTR",
-        /// `RP`.
-        Rp => "RP",
-        /// `SOA`.
-        Soa => "SOA",
-        /// `SRV`.
-        Srv => "SRV",
-        /// `SVCB`.
-        Svcb => "SVCB",
-        /// `TLSA`.
-        Tlsa => "TLSA",
-        /// `TXT`.
-        Txt => "TXT",
-    }
-}
-
-open_enum! {
-    /// Values of `rr_type` in `update_zone_rrset_records query`.
-    UpdateZoneRrsetRecordsRrType {
-        /// `A`.
-        A => "A",
-        /// `AAAA`.
-        Aaaa => "AAAA",
-        /// `CAA`.
-        Caa => "CAA",
-        /// `CNAME`.
-        Cname => "CNAME",
-        /// `DS`.
-        Ds => "DS",
-        /// `HINFO`.
-        Hinfo => "HINFO",
-        /// `HTTPS`.
-        Https => "HTTPS",
-        /// `MX`.
-        Mx => "MX",
-        /// `NS`.
-        Ns => "NS",
-        /// `PTR`.
-        Ptr => "PTR",
-        /// `RP`.
-        Rp => "RP",
-        /// `SOA`.
-        Soa => "SOA",
-        /// `SRV`.
-        Srv => "SRV",
-        /// `SVCB`.
-        Svcb => "SVCB",
-        /// `TLSA`.
-        Tlsa => "TLSA",
-        /// `TXT`.
-        Txt => "TXT",
-    }
-}
-
 /// The answer of `list_zones`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ZonePage {
     /// `zones`: array of objects.
     pub zones: Vec<Zone>,
+    /// Pagination details.
+    ///
     /// `meta`: object.
     pub meta: ListMeta,
 }
@@ -673,6 +319,8 @@ pub struct ZonePage {
 pub struct CreatedZone {
     /// `zone`: object.
     pub zone: Zone,
+    /// The action to wait for.
+    ///
     /// `action`: object.
     pub action: Action,
 }
@@ -687,6 +335,8 @@ impl HasActions for CreatedZone {
 pub struct RrsetPage {
     /// `rrsets`: array of objects.
     pub rrsets: Vec<Rrset>,
+    /// Pagination details.
+    ///
     /// `meta`: object.
     pub meta: ListMeta,
 }
@@ -696,6 +346,8 @@ pub struct RrsetPage {
 pub struct CreatedRrset {
     /// `rrset`: object.
     pub rrset: Rrset,
+    /// The action to wait for.
+    ///
     /// `action`: object.
     pub action: Action,
 }
@@ -711,21 +363,31 @@ impl HasActions for CreatedRrset {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ListZones {
+    /// Its name.
+    ///
     /// `name`: string; query parameter; optional.
     #[serde(default)]
     pub name: Option<String>,
     /// `mode`: string enum; query parameter; optional.
     #[serde(default)]
     pub mode: Option<ZoneMode>,
+    /// Only resources whose labels match this selector, such as `env=prod,!tmp`.
+    ///
     /// `label_selector`: string; query parameter; optional.
     #[serde(default)]
     pub label_selector: Option<String>,
+    /// Sort keys, applied in order.
+    ///
     /// `sort`: array of strings; query parameter; optional.
     #[serde(default)]
     pub sort: Vec<Sort<ZoneSortField>>,
+    /// The page to fetch (the first is 1).
+    ///
     /// `page`: integer; query parameter; optional; the API's default is `1`.
     #[serde(default)]
     pub page: Option<u64>,
+    /// Entries per page (1 to 50).
+    ///
     /// `per_page`: integer; query parameter; optional; the API's default is `25`.
     #[serde(default)]
     pub per_page: Option<u64>,
@@ -831,6 +493,8 @@ impl Paged for ListZones {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateZone {
+    /// Its name.
+    ///
     /// `name`: string; at most 255 characters.
     pub name: String,
     /// `mode`: string enum.
@@ -838,6 +502,8 @@ pub struct CreateZone {
     /// `ttl`: integer; optional; 60 to 2147483647; the API's default is `3600`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<u64>,
+    /// User labels, `key: value`.
+    ///
     /// `labels`: map of strings; optional.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, String>,
@@ -983,6 +649,8 @@ pub struct UpdateZone {
     /// `id_or_name`: id or name; in the path.
     #[serde(skip_serializing)]
     pub id_or_name: IdOrName<ZoneId>,
+    /// User labels, `key: value`.
+    ///
     /// `labels`: map of strings; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<BTreeMap<String, String>>,
@@ -1361,21 +1029,31 @@ impl Endpoint for ImportZoneZonefile {
 pub struct ListZoneRrsets {
     /// `id_or_name`: id or name; in the path.
     pub id_or_name: IdOrName<ZoneId>,
+    /// Its name.
+    ///
     /// `name`: string; query parameter; optional.
     #[serde(default)]
     pub name: Option<String>,
     /// `type`: array of string enums; query parameter; optional.
     #[serde(rename = "type", default)]
     pub kind: Vec<RrsetType>,
+    /// Only resources whose labels match this selector, such as `env=prod,!tmp`.
+    ///
     /// `label_selector`: string; query parameter; optional.
     #[serde(default)]
     pub label_selector: Option<String>,
+    /// Sort keys, applied in order.
+    ///
     /// `sort`: array of strings; query parameter; optional.
     #[serde(default)]
     pub sort: Vec<Sort<RrsetSortField>>,
+    /// The page to fetch (the first is 1).
+    ///
     /// `page`: integer; query parameter; optional; the API's default is `1`.
     #[serde(default)]
     pub page: Option<u64>,
+    /// Entries per page (1 to 50).
+    ///
     /// `per_page`: integer; query parameter; optional; the API's default is `25`.
     #[serde(default)]
     pub per_page: Option<u64>,
@@ -1496,6 +1174,8 @@ pub struct CreateZoneRrset {
     /// `id_or_name`: id or name; in the path.
     #[serde(skip_serializing)]
     pub id_or_name: IdOrName<ZoneId>,
+    /// Its name.
+    ///
     /// `name`: string.
     pub name: String,
     /// `type`: string enum.
@@ -1506,6 +1186,8 @@ pub struct CreateZoneRrset {
     pub ttl: Option<u64>,
     /// `records`: array of objects.
     pub records: Vec<RrsetRecord>,
+    /// User labels, `key: value`.
+    ///
     /// `labels`: map of strings; optional.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, String>,
@@ -1589,7 +1271,7 @@ pub struct GetZoneRrset {
     /// `rr_name`: string; in the path.
     pub rr_name: String,
     /// `rr_type`: string enum; in the path.
-    pub rr_type: GetZoneRrsetRrType,
+    pub rr_type: RrsetType,
 }
 
 impl GetZoneRrset {
@@ -1597,7 +1279,7 @@ impl GetZoneRrset {
     pub fn new(
         id_or_name: impl Into<IdOrName<ZoneId>>,
         rr_name: impl Into<String>,
-        rr_type: GetZoneRrsetRrType,
+        rr_type: RrsetType,
     ) -> Self {
         Self { id_or_name: id_or_name.into(), rr_name: rr_name.into(), rr_type }
     }
@@ -1653,7 +1335,9 @@ pub struct UpdateZoneRrset {
     pub rr_name: String,
     /// `rr_type`: string enum; in the path.
     #[serde(skip_serializing)]
-    pub rr_type: UpdateZoneRrsetRrType,
+    pub rr_type: RrsetType,
+    /// User labels, `key: value`.
+    ///
     /// `labels`: map of strings; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<BTreeMap<String, String>>,
@@ -1664,7 +1348,7 @@ impl UpdateZoneRrset {
     pub fn new(
         id_or_name: impl Into<IdOrName<ZoneId>>,
         rr_name: impl Into<String>,
-        rr_type: UpdateZoneRrsetRrType,
+        rr_type: RrsetType,
     ) -> Self {
         Self { id_or_name: id_or_name.into(), rr_name: rr_name.into(), rr_type, labels: Default::default() }
     }
@@ -1730,7 +1414,7 @@ pub struct DeleteZoneRrset {
     /// `rr_name`: string; in the path.
     pub rr_name: String,
     /// `rr_type`: string enum; in the path.
-    pub rr_type: DeleteZoneRrsetRrType,
+    pub rr_type: RrsetType,
 }
 
 impl DeleteZoneRrset {
@@ -1738,7 +1422,7 @@ impl DeleteZoneRrset {
     pub fn new(
         id_or_name: impl Into<IdOrName<ZoneId>>,
         rr_name: impl Into<String>,
-        rr_type: DeleteZoneRrsetRrType,
+        rr_type: RrsetType,
     ) -> Self {
         Self { id_or_name: id_or_name.into(), rr_name: rr_name.into(), rr_type }
     }
@@ -1794,7 +1478,7 @@ pub struct ChangeZoneRrsetProtection {
     pub rr_name: String,
     /// `rr_type`: string enum; in the path.
     #[serde(skip_serializing)]
-    pub rr_type: ChangeZoneRrsetProtectionRrType,
+    pub rr_type: RrsetType,
     /// `change`: boolean.
     pub change: bool,
 }
@@ -1804,7 +1488,7 @@ impl ChangeZoneRrsetProtection {
     pub fn new(
         id_or_name: impl Into<IdOrName<ZoneId>>,
         rr_name: impl Into<String>,
-        rr_type: ChangeZoneRrsetProtectionRrType,
+        rr_type: RrsetType,
         change: bool,
     ) -> Self {
         Self { id_or_name: id_or_name.into(), rr_name: rr_name.into(), rr_type, change }
@@ -1862,7 +1546,7 @@ pub struct ChangeZoneRrsetTtl {
     pub rr_name: String,
     /// `rr_type`: string enum; in the path.
     #[serde(skip_serializing)]
-    pub rr_type: ChangeZoneRrsetTtlRrType,
+    pub rr_type: RrsetType,
     /// `ttl`: integer; nullable; 60 to 2147483647.
     pub ttl: Option<u64>,
 }
@@ -1872,7 +1556,7 @@ impl ChangeZoneRrsetTtl {
     pub fn new(
         id_or_name: impl Into<IdOrName<ZoneId>>,
         rr_name: impl Into<String>,
-        rr_type: ChangeZoneRrsetTtlRrType,
+        rr_type: RrsetType,
     ) -> Self {
         Self { id_or_name: id_or_name.into(), rr_name: rr_name.into(), rr_type, ttl: Default::default() }
     }
@@ -1938,7 +1622,7 @@ pub struct SetZoneRrsetRecords {
     pub rr_name: String,
     /// `rr_type`: string enum; in the path.
     #[serde(skip_serializing)]
-    pub rr_type: SetZoneRrsetRecordsRrType,
+    pub rr_type: RrsetType,
     /// `records`: array of objects; 1 to 50 items.
     pub records: Vec<RrsetRecord>,
 }
@@ -1948,7 +1632,7 @@ impl SetZoneRrsetRecords {
     pub fn new(
         id_or_name: impl Into<IdOrName<ZoneId>>,
         rr_name: impl Into<String>,
-        rr_type: SetZoneRrsetRecordsRrType,
+        rr_type: RrsetType,
         records: Vec<RrsetRecord>,
     ) -> Self {
         Self { id_or_name: id_or_name.into(), rr_name: rr_name.into(), rr_type, records }
@@ -2007,7 +1691,7 @@ pub struct AddZoneRrsetRecords {
     pub rr_name: String,
     /// `rr_type`: string enum; in the path.
     #[serde(skip_serializing)]
-    pub rr_type: AddZoneRrsetRecordsRrType,
+    pub rr_type: RrsetType,
     /// `ttl`: integer; nullable; optional; 60 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<u64>,
@@ -2020,7 +1704,7 @@ impl AddZoneRrsetRecords {
     pub fn new(
         id_or_name: impl Into<IdOrName<ZoneId>>,
         rr_name: impl Into<String>,
-        rr_type: AddZoneRrsetRecordsRrType,
+        rr_type: RrsetType,
         records: Vec<RrsetRecord>,
     ) -> Self {
         Self {
@@ -2094,7 +1778,7 @@ pub struct RemoveZoneRrsetRecords {
     pub rr_name: String,
     /// `rr_type`: string enum; in the path.
     #[serde(skip_serializing)]
-    pub rr_type: RemoveZoneRrsetRecordsRrType,
+    pub rr_type: RrsetType,
     /// `records`: array of objects; 1 to 50 items.
     pub records: Vec<RrsetRecord>,
 }
@@ -2104,7 +1788,7 @@ impl RemoveZoneRrsetRecords {
     pub fn new(
         id_or_name: impl Into<IdOrName<ZoneId>>,
         rr_name: impl Into<String>,
-        rr_type: RemoveZoneRrsetRecordsRrType,
+        rr_type: RrsetType,
         records: Vec<RrsetRecord>,
     ) -> Self {
         Self { id_or_name: id_or_name.into(), rr_name: rr_name.into(), rr_type, records }
@@ -2163,7 +1847,7 @@ pub struct UpdateZoneRrsetRecords {
     pub rr_name: String,
     /// `rr_type`: string enum; in the path.
     #[serde(skip_serializing)]
-    pub rr_type: UpdateZoneRrsetRecordsRrType,
+    pub rr_type: RrsetType,
     /// `records`: array of objects; 1 to 50 items.
     pub records: Vec<RrsetRecord>,
 }
@@ -2173,7 +1857,7 @@ impl UpdateZoneRrsetRecords {
     pub fn new(
         id_or_name: impl Into<IdOrName<ZoneId>>,
         rr_name: impl Into<String>,
-        rr_type: UpdateZoneRrsetRecordsRrType,
+        rr_type: RrsetType,
         records: Vec<RrsetRecord>,
     ) -> Self {
         Self { id_or_name: id_or_name.into(), rr_name: rr_name.into(), rr_type, records }
