@@ -54,22 +54,23 @@ pub use api::{
 };
 pub(crate) use runtime::open_enum;
 pub use runtime::{
-    client_error, config, error, machine, meta, operation, paginate, retry, secret, sort, validate, wait,
-    wire,
+    client_error, config, error, machine, meta, operation, paginate, recover, retry, secret, sort, validate,
+    wait, wire,
 };
 
 pub use actions::{Action, ActionStatus, ActionStatusWait, HasActions};
 pub use client_error::{ClientError, TransportError};
-pub use config::{Config, Token, DEFAULT_ENDPOINT};
+pub use config::{Config, Token, DEFAULT_ENDPOINT, DEFAULT_MAX_PAGES};
 pub use error::{
-    ApiError, DecodeError, Error, ErrorCode, ErrorDetails, InputError, TransportFailure,
+    ApiError, DecodeError, Error, ErrorCode, ErrorDetails, InputError, ResponseBody, TransportFailure,
     TransportFailureKind, WaitLimit,
 };
 pub use ids::*;
-pub use machine::{Machine, Step, Timestamp};
+pub use machine::{Machine, Step, TimeLeft, Timestamp};
 pub use meta::{Pagination, RateLimit};
 pub use operation::{Endpoint, Operation};
 pub use paginate::{Page, PageCursor, Paged, Paginator};
+pub use recover::{CreateOutcome, Difference, Found, Recover, Recoverable, Recovered, RecoveryPolicy};
 pub use retry::{RetryPolicy, Retrying};
 pub use secret::{RootPassword, Secret};
 pub use servers::{Server, ServerStatus, ServerStatusWait};

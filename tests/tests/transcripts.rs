@@ -353,7 +353,7 @@ fn missing_ids_are_an_error_not_a_hang() {
 }
 
 #[test]
-fn the_deadline_ends_the_wait_after_a_last_poll_at_the_deadline() {
+fn the_deadline_ends_the_wait_at_the_deadline_with_no_poll_it_leaves_no_time_for() {
     let policy = WaitPolicy {
         interval: secs(1),
         max_interval: secs(2),
@@ -361,14 +361,15 @@ fn the_deadline_ends_the_wait_after_a_last_poll_at_the_deadline() {
         timeout: Some(Duration::from_millis(2500)),
     };
     let mut t = waiter(vec![action(1, "running")], policy);
-    for pause in [1000, 1000, 500] {
+    for pause in [1000, 1000] {
         t.expect_sleep(Duration::from_millis(pause));
         t.expect_send("GET", "/actions?id=1");
         t.respond_json(200, &actions_body(&[action_json(1, "running", 10)]));
     }
+    t.expect_sleep(Duration::from_millis(500));
     let error = t.expect_failed();
     assert!(
-        matches!(error, Error::WaitExhausted { limit: WaitLimit::Deadline, attempts: 3, .. }),
+        matches!(error, Error::WaitExhausted { limit: WaitLimit::Deadline, attempts: 2, .. }),
         "{error:?}"
     );
     assert_eq!(t.now(), hcloud_core::Timestamp::from_millis(2500));
@@ -455,14 +456,19 @@ fn status_wait_gives_up_after_its_attempts_or_its_deadline() {
         RetryPolicy::default(),
         1,
     ));
-    for pause in [0, 2, 1] {
+    for pause in [0, 2] {
         if pause > 0 {
             t.expect_sleep(secs(pause));
         }
         t.expect_send("GET", "/servers/42");
         t.respond_json(200, &json!({"server": server_json(42, "running")}));
     }
-    assert!(matches!(t.expect_failed(), Error::WaitExhausted { limit: WaitLimit::Deadline, .. }));
+    t.expect_sleep(secs(1));
+    assert!(matches!(
+        t.expect_failed(),
+        Error::WaitExhausted { limit: WaitLimit::Deadline, attempts: 2, .. }
+    ));
+    assert_eq!(t.now(), hcloud_core::Timestamp::from_elapsed(secs(3)));
 }
 
 #[test]

@@ -158,6 +158,18 @@ impl ClientError {
         self.check(crate::Error::is_wait_exhausted)
     }
 
+    /// A create's outcome was unknown and nothing was created (see
+    /// [`crate::Error::is_not_created`]).
+    pub fn is_not_created(&self) -> bool {
+        self.check(crate::Error::is_not_created)
+    }
+
+    /// A create's outcome was unknown and a resource of that name exists that does not match
+    /// the request (see [`crate::Error::is_create_conflict`]).
+    pub fn is_create_conflict(&self) -> bool {
+        self.check(crate::Error::is_create_conflict)
+    }
+
     /// The transport failed.
     pub fn is_transport(&self) -> bool {
         self.check(crate::Error::is_transport)

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::ActionId;
 use crate::open_enum::open_enum;
+use crate::runtime::text::{self, shown};
 
 open_enum! {
     /// The machine-readable `error.code` of an API error (the spec's error table).
@@ -122,8 +123,11 @@ impl ErrorDetails {
 }
 
 /// An error the API reported in its JSON error envelope.
+///
+/// Its `Display` shows the server's code and message with control characters escaped and at
+/// most a few hundred characters; the fields keep the text as sent (up to 4096 characters).
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
-#[error("API error {code} (HTTP {status}): {message}")]
+#[error("API error {} (HTTP {status}): {}", shown(.code.as_str()), shown(.message))]
 pub struct ApiError {
     /// The HTTP status of the response.
     pub status: StatusCode,
@@ -165,7 +169,12 @@ impl InputError {
 
 /// A response body that did not have the expected shape.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
-#[error("could not decode the response (HTTP {status}) at `{path}`: {message}")]
+#[error(
+    "could not decode the response (HTTP {status}, {} bytes) at `{}`: {}",
+    .body.len(),
+    shown(.path),
+    shown(.message)
+)]
 pub struct DecodeError {
     /// The HTTP status of the response.
     pub status: StatusCode,
@@ -173,10 +182,76 @@ pub struct DecodeError {
     pub path: String,
     /// What the decoder expected.
     pub message: String,
-    /// The whole body, for diagnosis.
-    pub body: Vec<u8>,
+    /// The whole body, for diagnosis. It may hold secrets (a create's root password), so its
+    /// `Debug` shows only its length and a redacted excerpt.
+    pub body: ResponseBody,
     /// The `X-Correlation-Id` of the response.
     pub correlation_id: Option<String>,
+}
+
+/// The shortest secret searched for in server-sent text.
+const MIN_HIDDEN_CHARS: usize = 8;
+
+/// The bytes of a response, kept in an error for diagnosis.
+///
+/// A body can hold secrets: the root password of a create whose answer failed to decode, or
+/// a token a misbehaving server echoed. So its `Debug` shows only its length and a short
+/// excerpt in which every JSON member named like a secret (`root_password`, `password`,
+/// `token`, `private_key`, …) is replaced by `<redacted>`, also in a body cut off
+/// mid-transfer, and the token of the request is hidden. Read the bytes with
+/// [`expose`](Self::expose).
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct ResponseBody {
+    bytes: Vec<u8>,
+    // Boxed: errors stay small, and there is at most one (the request's token).
+    hidden: Option<Box<crate::secret::Secret>>,
+}
+
+impl ResponseBody {
+    /// Keeps `bytes`.
+    pub fn new(bytes: Vec<u8>) -> Self {
+        Self { bytes, hidden: None }
+    }
+
+    /// The bytes as received.
+    pub fn expose(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// Their number.
+    pub fn len(&self) -> usize {
+        self.bytes.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
+    /// A short excerpt, safe to log: secrets redacted, control characters escaped, at most
+    /// 200 characters.
+    pub fn excerpt(&self) -> String {
+        let hidden: Vec<&str> = self.hidden.iter().map(|s| s.expose()).collect();
+        text::redacted_excerpt(&self.bytes, &hidden, text::EXCERPT_CHARS)
+    }
+
+    fn hide(&mut self, secret: &str) {
+        if secret.chars().count() >= MIN_HIDDEN_CHARS {
+            self.hidden = Some(Box::new(crate::secret::Secret::new(secret)));
+        }
+    }
+}
+
+impl From<Vec<u8>> for ResponseBody {
+    fn from(bytes: Vec<u8>) -> Self {
+        Self::new(bytes)
+    }
+}
+
+impl std::fmt::Debug for ResponseBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResponseBody").field("len", &self.len()).field("excerpt", &self.excerpt()).finish()
+    }
 }
 
 /// What kind of transport failure the driver observed.
@@ -189,6 +264,8 @@ pub enum TransportFailureKind {
     Timeout,
     /// Anything else (a reset connection, a truncated response, an I/O error).
     Other,
+    /// The response was longer than the client accepts. Asking again would get the same.
+    TooLarge,
 }
 
 /// A transport failure as the core sees it: its kind, and whether the request may have
@@ -225,10 +302,16 @@ impl std::fmt::Display for TransportFailure {
             TransportFailureKind::Connect => "could not connect",
             TransportFailureKind::Timeout => "timed out",
             TransportFailureKind::Other => "transport failed",
+            TransportFailureKind::TooLarge => "the response was larger than the client accepts",
         };
         let sent = if self.maybe_sent { " (the request may have been sent)" } else { "" };
         write!(f, "{kind}{sent}")
     }
+}
+
+fn differences_text(differences: &[crate::recover::Difference]) -> String {
+    let parts: Vec<String> = differences.iter().map(ToString::to_string).collect();
+    parts.join("; ")
 }
 
 /// Why a wait stopped before its goal was reached.
@@ -250,11 +333,12 @@ pub enum Error {
     Api(#[from] ApiError),
     /// The API (or a proxy in front of it) answered with an error status and a body that is
     /// not the JSON error envelope, such as an HTML 502 page.
-    #[error("unexpected HTTP {status} response: {excerpt}")]
+    #[error("unexpected HTTP {status} response: {}", shown(.excerpt))]
     UnexpectedResponse {
         /// The HTTP status.
         status: StatusCode,
-        /// The first bytes of the body, lossily decoded.
+        /// The first characters of the body, lossily decoded, with secrets redacted and
+        /// control characters escaped.
         excerpt: String,
         /// The `X-Correlation-Id`, when present.
         correlation_id: Option<String>,
@@ -269,7 +353,7 @@ pub enum Error {
     #[error("{0}")]
     Transport(TransportFailure),
     /// An action the caller waited for ended in `error`.
-    #[error("action {id} ({command}) failed: {code}: {message}")]
+    #[error("action {id} ({}) failed: {}: {}", shown(.command), shown(.code), shown(.message))]
     ActionFailed {
         /// The failed action.
         id: ActionId,
@@ -300,6 +384,49 @@ pub enum Error {
         page: u64,
         /// The `next_page` it named.
         next: u64,
+    },
+    /// A create's outcome was unknown (see [`Error::outcome_unknown`]); its resource was
+    /// looked up by name and does not exist: nothing was created, and creating again is safe.
+    #[error("nothing was created: no {kind} named {} exists after the create's outcome was unknown ({cause})", shown(.name))]
+    NotCreated {
+        /// The kind of resource, such as `server`.
+        kind: &'static str,
+        /// The name asked for.
+        name: String,
+        /// What left the outcome unknown.
+        cause: Box<Error>,
+    },
+    /// A create's outcome was unknown (see [`Error::outcome_unknown`]); a resource of the
+    /// name asked for exists but does not match the request, so it is not taken for the one
+    /// asked for: it may be older, or someone else's.
+    #[error(
+        "{kind} {id} is named {} but does not match the create whose outcome was unknown ({cause}): {}",
+        shown(.name),
+        differences_text(.differences)
+    )]
+    CreateConflict {
+        /// The kind of resource, such as `server`.
+        kind: &'static str,
+        /// The name asked for.
+        name: String,
+        /// The id of the resource found.
+        id: u64,
+        /// How it differs from the request.
+        differences: Vec<crate::recover::Difference>,
+        /// What left the outcome unknown.
+        cause: Box<Error>,
+    },
+    /// A walk of a list fetched as many pages as it may ([`Config::max_pages`]) and the
+    /// list had not ended: a server whose `next_page` never ends, or a list longer than
+    /// expected.
+    ///
+    /// [`Config::max_pages`]: crate::Config::max_pages
+    #[error(
+        "stopped after {limit} pages: the list did not end (if it really is this long, raise Config::with_max_pages)"
+    )]
+    TooManyPages {
+        /// The page cap that was reached.
+        limit: u64,
     },
     /// A machine was driven against its contract (polled while a request was in flight, or
     /// after it had finished).
@@ -414,6 +541,18 @@ impl Error {
         matches!(self, Error::WaitExhausted { .. })
     }
 
+    /// A create's outcome was unknown, and a lookup by name showed that nothing was created
+    /// ([`Error::NotCreated`]).
+    pub fn is_not_created(&self) -> bool {
+        matches!(self, Error::NotCreated { .. })
+    }
+
+    /// A create's outcome was unknown, and a resource of that name exists that does not
+    /// match the request ([`Error::CreateConflict`]).
+    pub fn is_create_conflict(&self) -> bool {
+        matches!(self, Error::CreateConflict { .. })
+    }
+
     /// The transport failed.
     pub fn is_transport(&self) -> bool {
         matches!(self, Error::Transport(_))
@@ -437,10 +576,63 @@ impl Error {
             Error::UnexpectedResponse { status, .. } => {
                 *status == StatusCode::BAD_GATEWAY || *status == StatusCode::GATEWAY_TIMEOUT
             }
-            Error::Transport(failure) => {
-                matches!(failure.kind, TransportFailureKind::Timeout | TransportFailureKind::Connect)
-            }
+            // Nothing was created: trying again may well succeed.
+            Error::NotCreated { cause, .. } => cause.is_retryable(),
+            Error::Transport(failure) => match failure.kind {
+                TransportFailureKind::Timeout | TransportFailureKind::Connect => true,
+                // A reset or a truncated answer: the next attempt may well get through. When
+                // nothing was sent, the request could not even be formed, and would fail again.
+                TransportFailureKind::Other => failure.maybe_sent,
+                _ => false,
+            },
             _ => false,
         }
+    }
+
+    /// Replaces `secret` (the token of the request) wherever server-sent text in this error
+    /// could hold it: a misbehaving server may echo what it was sent. Secrets shorter than
+    /// [`MIN_HIDDEN_CHARS`] are left alone: they would match ordinary text, and are no
+    /// secret anyway (API tokens are 64 characters).
+    pub(crate) fn without_secret(mut self, secret: &str) -> Error {
+        if secret.chars().count() < MIN_HIDDEN_CHARS {
+            return self;
+        }
+        let scrub = |text: &mut String| {
+            if text.contains(secret) {
+                *text = text::without(text, &[secret]);
+            }
+        };
+        match &mut self {
+            Error::Api(api) => {
+                scrub(&mut api.message);
+                if let ErrorCode::Other(code) = &mut api.code {
+                    scrub(code);
+                }
+                if let Some(id) = &mut api.correlation_id {
+                    scrub(id);
+                }
+            }
+            Error::UnexpectedResponse { excerpt, correlation_id, .. } => {
+                scrub(excerpt);
+                if let Some(id) = correlation_id {
+                    scrub(id);
+                }
+            }
+            Error::Decode(decode) => {
+                scrub(&mut decode.path);
+                scrub(&mut decode.message);
+                decode.body.hide(secret);
+                if let Some(id) = &mut decode.correlation_id {
+                    scrub(id);
+                }
+            }
+            Error::ActionFailed { command, code, message, .. } => {
+                scrub(command);
+                scrub(code);
+                scrub(message);
+            }
+            _ => {}
+        }
+        self
     }
 }

@@ -76,6 +76,35 @@ impl Add<Duration> for Timestamp {
     }
 }
 
+/// The most time a request may take, attached by machines that work to a deadline (a wait
+/// with a timeout) to the requests of their [`Step::Send`]: the time left at the moment of
+/// the poll. Drivers send right after polling, so transports shrink their own timeout to it.
+///
+/// ```
+/// use std::time::Duration;
+/// use hcloud_core::machine::TimeLeft;
+///
+/// let mut request = http::Request::get("https://api.hetzner.cloud/v1/servers").body(Vec::new()).unwrap();
+/// assert_eq!(TimeLeft::of(&request), None);
+/// request.extensions_mut().insert(TimeLeft(Duration::from_millis(750)));
+/// assert_eq!(TimeLeft::of(&request), Some(Duration::from_millis(750)));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TimeLeft(pub Duration);
+
+impl TimeLeft {
+    /// The time left for `request`, when its machine set one.
+    pub fn of(request: &HttpRequest) -> Option<Duration> {
+        request.extensions().get::<TimeLeft>().map(|left| left.0)
+    }
+
+    /// The timeout a transport should use for `request`: its own `timeout`, shortened to the
+    /// time left when that is less.
+    pub fn bound(request: &HttpRequest, timeout: Duration) -> Duration {
+        Self::of(request).map_or(timeout, |left| left.min(timeout))
+    }
+}
+
 /// What a machine wants next.
 #[must_use = "a step tells the driver what to do next"]
 #[derive(Debug)]
@@ -157,10 +186,16 @@ impl Jitter {
         z ^ (z >> 31)
     }
 
-    /// A uniformly random duration in `[0, max]`, at millisecond resolution.
+    /// A uniformly random duration in `[0, max]`, at millisecond resolution. Any `max` is
+    /// accepted, up to [`Duration::MAX`]: the arithmetic saturates rather than overflows.
     pub(crate) fn up_to(&mut self, max: Duration) -> Duration {
-        let millis = max.as_millis().min(u64::MAX as u128) as u64;
-        Duration::from_millis(self.next_u64() % (millis + 1))
+        let millis = u64::try_from(max.as_millis()).unwrap_or(u64::MAX);
+        let draw = self.next_u64();
+        match millis.checked_add(1) {
+            Some(span) => Duration::from_millis(draw % span),
+            // Every u64 is in range.
+            None => Duration::from_millis(draw),
+        }
     }
 }
 

@@ -10,9 +10,13 @@ pub mod meta;
 pub(crate) mod open_enum;
 pub mod operation;
 pub mod paginate;
+pub mod recover;
 pub mod retry;
 pub mod secret;
 pub mod sort;
+#[cfg(test)]
+pub(crate) mod testing;
+pub(crate) mod text;
 pub mod validate;
 pub mod wait;
 pub mod wire;

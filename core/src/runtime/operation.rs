@@ -40,6 +40,22 @@ impl<O: Operation + ?Sized> Operation for &O {
     }
 }
 
+impl<O: Operation + ?Sized> Operation for Box<O> {
+    type Output = O::Output;
+
+    fn to_request(&self, cfg: &Config) -> Result<HttpRequest, Error> {
+        (**self).to_request(cfg)
+    }
+
+    fn parse(&self, resp: HttpResponse) -> Result<Self::Output, Error> {
+        (**self).parse(resp)
+    }
+
+    fn idempotent(&self) -> bool {
+        (**self).idempotent()
+    }
+}
+
 /// Where an operation sits in the API: its `operationId`, method and path template, as the
 /// official API document names them. Every operation of the API description implements it.
 ///

@@ -7,7 +7,7 @@ use http::header::RETRY_AFTER;
 
 use crate::config::Config;
 use crate::error::{Error, ErrorCode, TransportFailure, TransportFailureKind};
-use crate::machine::{misuse, Jitter, Machine, Step, Timestamp};
+use crate::machine::{misuse, Jitter, Machine, Step, TimeLeft, Timestamp};
 use crate::operation::Operation;
 use crate::wire::{HttpRequest, HttpResponse};
 
@@ -90,6 +90,10 @@ enum State {
 ///
 /// Its request is built once, up front, so invalid input fails on the first poll before
 /// anything is sent.
+///
+/// With a deadline ([`Retrying::with_deadline`]) every attempt carries the time left as a
+/// [`TimeLeft`] extension, no retry is scheduled that would start at or after the deadline,
+/// and nothing is sent once it has passed (that ends in a timeout that sent nothing).
 pub struct Retrying<Op: Operation> {
     op: Op,
     request: Result<HttpRequest, Option<Error>>,
@@ -97,6 +101,8 @@ pub struct Retrying<Op: Operation> {
     jitter: Jitter,
     state: State,
     retries: u32,
+    deadline: Option<Timestamp>,
+    cut_short: bool,
     outcome: Option<Result<Op::Output, Error>>,
 }
 
@@ -122,8 +128,28 @@ impl<Op: Operation> Retrying<Op> {
             jitter: Jitter::new(seed),
             state: State::Ready,
             retries: 0,
+            deadline: None,
+            cut_short: false,
             outcome: None,
         }
+    }
+
+    /// Ends the call at `deadline` (on the driver's clock): each attempt may take only the
+    /// time left, and no retry starts at or after it.
+    pub fn with_deadline(mut self, deadline: Timestamp) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// The deadline set with [`with_deadline`](Self::with_deadline).
+    pub fn deadline(&self) -> Option<Timestamp> {
+        self.deadline
+    }
+
+    /// Whether the call failed because its deadline came first: an attempt that would have
+    /// been made (a first one, or a retry the policy allowed) was not.
+    pub fn cut_short_by_deadline(&self) -> bool {
+        self.cut_short
     }
 
     /// Retries made so far.
@@ -136,11 +162,29 @@ impl<Op: Operation> Retrying<Op> {
         &self.op
     }
 
-    fn send(&mut self) -> Step<Op::Output> {
+    /// The token the request carries, so that an answer echoing it is not shown.
+    fn token(&self) -> Option<&str> {
+        let request = self.request.as_ref().ok()?;
+        let value = request.headers().get(http::header::AUTHORIZATION)?.to_str().ok()?;
+        value.strip_prefix("Bearer ")
+    }
+
+    fn send(&mut self, now: Timestamp) -> Step<Op::Output> {
         match &mut self.request {
             Ok(request) => {
+                let mut request = request.clone();
+                if let Some(deadline) = self.deadline {
+                    if now >= deadline {
+                        self.cut_short = true;
+                        self.state = State::Finished;
+                        let nothing_sent =
+                            TransportFailure { kind: TransportFailureKind::Timeout, maybe_sent: false };
+                        return Step::Failed(Error::Transport(nothing_sent));
+                    }
+                    request.extensions_mut().insert(TimeLeft(deadline.saturating_since(now)));
+                }
                 self.state = State::InFlight;
-                Step::Send(request.clone())
+                Step::Send(request)
             }
             Err(error) => {
                 self.state = State::Finished;
@@ -161,8 +205,15 @@ impl<Op: Operation> Retrying<Op> {
             if let Some(requested) = requested {
                 delay = delay.max(requested.min(self.policy.max_delay));
             }
+            let until = now + delay;
+            if self.deadline.is_some_and(|deadline| until >= deadline) {
+                self.cut_short = true;
+                self.outcome = Some(Err(error));
+                self.state = State::Finished;
+                return;
+            }
             self.retries += 1;
-            self.state = State::Sleeping { until: now + delay };
+            self.state = State::Sleeping { until };
         } else {
             self.outcome = Some(Err(error));
             self.state = State::Finished;
@@ -175,10 +226,10 @@ impl<Op: Operation> Machine for Retrying<Op> {
 
     fn poll(&mut self, now: Timestamp) -> Step<Op::Output> {
         match self.state {
-            State::Ready => self.send(),
+            State::Ready => self.send(now),
             State::InFlight => misuse("polled while a request was in flight"),
             State::Sleeping { until } if now < until => Step::Sleep(until.saturating_since(now)),
-            State::Sleeping { .. } => self.send(),
+            State::Sleeping { .. } => self.send(now),
             State::Finished => match self.outcome.take() {
                 Some(Ok(output)) => Step::Done(output),
                 Some(Err(error)) => Step::Failed(error),
@@ -199,7 +250,13 @@ impl<Op: Operation> Machine for Retrying<Op> {
                 self.outcome = Some(Ok(output));
                 self.state = State::Finished;
             }
-            Err(error) => self.settle(now, error, requested),
+            Err(error) => {
+                let error = match self.token() {
+                    Some(token) => error.without_secret(token),
+                    None => error,
+                };
+                self.settle(now, error, requested)
+            }
         }
     }
 
@@ -211,5 +268,144 @@ impl<Op: Operation> Machine for Retrying<Op> {
             return;
         }
         self.settle(now, Error::Transport(failure), None);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::runtime::testing::{drive, json, server_json, Answer};
+    use crate::servers::{CreateServer, GetServer};
+    use crate::ServerId;
+
+    fn cfg() -> Config {
+        Config::new("tok-sekr1t").unwrap()
+    }
+
+    fn fast() -> RetryPolicy {
+        RetryPolicy {
+            base_delay: Duration::from_millis(10),
+            max_delay: Duration::from_millis(40),
+            ..RetryPolicy::default()
+        }
+    }
+
+    #[test]
+    fn extreme_retry_settings_never_overflow() {
+        let policy = RetryPolicy {
+            max_retries: 32,
+            base_delay: Duration::from_secs(8_589_935),
+            max_delay: Duration::from_secs(18_446_744_073_709_552),
+            resend_ambiguous: false,
+        };
+        for seed in 0..16 {
+            let mut call = Retrying::new(GetServer { id: ServerId(1) }, &cfg(), policy.clone(), seed);
+            let run = drive(&mut call, Duration::from_secs(1), 200, |_, _| {
+                Answer::FailAfter(Duration::ZERO, TransportFailure::timeout())
+            });
+            assert_eq!(run.outcome.unwrap_err(), Error::Transport(TransportFailure::timeout()));
+            assert_eq!(run.sent.len(), 33);
+            assert_eq!(run.slept.len(), 32);
+        }
+    }
+
+    #[test]
+    fn a_reset_or_truncated_get_is_retried_but_a_post_is_not_resent() {
+        let mut answers = 0;
+        let mut get = Retrying::new(GetServer { id: ServerId(7) }, &cfg(), fast(), 1);
+        let run = drive(&mut get, Duration::from_secs(60), 20, |_, _| {
+            answers += 1;
+            match answers {
+                1 => Answer::FailAfter(Duration::ZERO, TransportFailure::other()),
+                _ => Answer::After(
+                    Duration::ZERO,
+                    json(200, &json!({"server": server_json(7, "web", "running")})),
+                ),
+            }
+        });
+        assert_eq!(run.outcome.unwrap().id, ServerId(7));
+        assert_eq!(run.sent.len(), 2);
+
+        let mut post = Retrying::new(CreateServer::new("web", "cpx22", "ubuntu-24.04"), &cfg(), fast(), 1);
+        let run = drive(&mut post, Duration::from_secs(60), 20, |_, _| {
+            Answer::FailAfter(Duration::ZERO, TransportFailure::other())
+        });
+        assert_eq!(run.outcome.unwrap_err(), Error::Transport(TransportFailure::other()));
+        assert_eq!(run.sent.len(), 1, "a create is never resent after an ambiguous failure");
+    }
+
+    #[test]
+    fn a_request_that_could_not_be_formed_is_not_retried() {
+        let unsent = TransportFailure { kind: TransportFailureKind::Other, maybe_sent: false };
+        let mut get = Retrying::new(GetServer { id: ServerId(7) }, &cfg(), fast(), 1);
+        let run =
+            drive(&mut get, Duration::from_secs(60), 20, |_, _| Answer::FailAfter(Duration::ZERO, unsent));
+        assert_eq!(run.outcome.unwrap_err(), Error::Transport(unsent));
+        assert_eq!(run.sent.len(), 1);
+        let too_large = TransportFailure { kind: TransportFailureKind::TooLarge, maybe_sent: true };
+        let mut get = Retrying::new(GetServer { id: ServerId(7) }, &cfg(), fast(), 1);
+        let run =
+            drive(&mut get, Duration::from_secs(60), 20, |_, _| Answer::FailAfter(Duration::ZERO, too_large));
+        assert_eq!(run.sent.len(), 1, "the same oversized answer would come again");
+    }
+
+    #[test]
+    fn with_a_deadline_each_attempt_gets_only_the_time_left_and_none_starts_after_it() {
+        let policy = RetryPolicy { base_delay: Duration::from_secs(1), ..RetryPolicy::default() };
+        let deadline = Timestamp::from_millis(2_500);
+        let mut call =
+            Retrying::new(GetServer { id: ServerId(1) }, &cfg(), policy, 3).with_deadline(deadline);
+        let run = drive(&mut call, Duration::from_secs(60), 50, |_, _| Answer::Silence);
+        assert!(call.cut_short_by_deadline());
+        assert!(matches!(run.outcome, Err(Error::Transport(f)) if f.kind == TransportFailureKind::Timeout));
+        assert!(run.now <= deadline, "ended at {:?}", run.now);
+        for (at, request) in &run.sent {
+            assert_eq!(TimeLeft::of(request), Some(deadline.saturating_since(*at)), "sent at {at:?}");
+        }
+
+        let mut late =
+            Retrying::new(GetServer { id: ServerId(1) }, &cfg(), fast(), 3).with_deadline(Timestamp::ZERO);
+        let run = drive(&mut late, Duration::from_secs(60), 5, |_, _| unreachable!("nothing is sent"));
+        assert_eq!(
+            run.outcome.unwrap_err(),
+            Error::Transport(TransportFailure { kind: TransportFailureKind::Timeout, maybe_sent: false })
+        );
+        assert!(late.cut_short_by_deadline());
+    }
+
+    #[test]
+    fn an_answer_echoing_the_token_or_a_password_never_shows_them() {
+        let echo = http::Response::builder()
+            .status(500)
+            .body(b"<html>Authorization: Bearer tok-sekr1t\r\nroot_password=x</html>".to_vec())
+            .unwrap();
+        let mut call = Retrying::new(GetServer { id: ServerId(1) }, &cfg(), RetryPolicy::none(), 1);
+        let run =
+            drive(&mut call, Duration::from_secs(1), 5, |_, _| Answer::After(Duration::ZERO, echo.clone()));
+        let error = run.outcome.unwrap_err();
+        for shown in [format!("{error}"), format!("{error:?}")] {
+            assert!(!shown.contains("tok-sekr1t") && !shown.contains('\n'), "{shown}");
+        }
+
+        let body =
+            br#"{"server": {"id": 1, "name": "web"}, "root_password": "hunter2-pw", "action": {"id": "x"}}"#;
+        let mut create =
+            Retrying::new(CreateServer::new("web", "cpx22", "ubuntu-24.04"), &cfg(), RetryPolicy::none(), 1);
+        let answer = http::Response::builder().status(201).body(body.to_vec()).unwrap();
+        let run = drive(&mut create, Duration::from_secs(1), 5, |_, _| {
+            Answer::After(Duration::ZERO, answer.clone())
+        });
+        let error = run.outcome.unwrap_err();
+        let Error::Decode(decode) = &error else { panic!("{error:?}") };
+        assert_eq!(decode.body.expose(), body, "the bytes are kept for whoever asks for them");
+        let byte_list = format!("{:?}", b"hunter2-pw").trim_matches(['[', ']']).to_owned();
+        for shown in [format!("{error}"), format!("{error:?}"), format!("{:#?}", error)] {
+            assert!(!shown.contains("hunter2") && !shown.contains(&byte_list), "{shown}");
+        }
+        assert!(format!("{error:?}").contains(&format!("len: {}", body.len())));
     }
 }

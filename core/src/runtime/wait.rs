@@ -23,8 +23,9 @@ pub struct WaitPolicy {
     pub max_interval: Duration,
     /// Give up after this many polling rounds.
     pub max_attempts: Option<u32>,
-    /// Give up once this much time has passed since the wait began. A last round is made at
-    /// the deadline itself.
+    /// Give up once this much time has passed since the wait began. The deadline bounds
+    /// everything: each poll may take only the time left (its transport timeout shrinks to
+    /// it), its retries stop before the deadline, and no round starts at or after it.
     pub timeout: Option<Duration>,
 }
 
@@ -88,19 +89,40 @@ impl Pace {
         self.policy.timeout.map(|t| started + t)
     }
 
+    /// Whether the deadline has come: no further round may start.
+    fn out_of_time(&mut self, now: Timestamp) -> bool {
+        self.deadline(now).is_some_and(|deadline| now >= deadline)
+    }
+
+    /// A fetch for the next round, bound by the deadline.
+    fn fetch<Op: Operation>(
+        &mut self,
+        now: Timestamp,
+        op: Op,
+        cfg: &Config,
+        retry: &RetryPolicy,
+        seed: u64,
+    ) -> Retrying<Op> {
+        let fetch = Retrying::new(op, cfg, retry.clone(), seed);
+        match self.deadline(now) {
+            Some(deadline) => fetch.with_deadline(deadline),
+            None => fetch,
+        }
+    }
+
     /// After a round that did not reach the goal: the limit reached, if any; otherwise
-    /// schedules the next round.
+    /// schedules the next round. A round due at the deadline is not made: the wait ends
+    /// there.
     fn after_round(&mut self, now: Timestamp) -> Option<WaitLimit> {
-        self.rounds += 1;
+        self.rounds = self.rounds.saturating_add(1);
         if self.policy.max_attempts.is_some_and(|max| self.rounds >= max) {
             return Some(WaitLimit::Attempts(self.rounds));
         }
-        let deadline = self.deadline(now);
-        if deadline.is_some_and(|d| now >= d) {
+        if self.out_of_time(now) {
             return Some(WaitLimit::Deadline);
         }
         let mut wake = now + self.policy.pause(self.rounds - 1);
-        if let Some(deadline) = deadline {
+        if let Some(deadline) = self.deadline(now) {
             wake = wake.min(deadline);
         }
         self.wake = Some(wake);
@@ -222,6 +244,7 @@ impl ActionWaiter {
                 None => ("unknown".to_owned(), "the action ended in error without details".to_owned()),
             };
             Error::ActionFailed { id: a.id, command: a.command.clone(), code, message }
+                .without_secret(self.cfg.token().expose())
         })
     }
 
@@ -239,13 +262,20 @@ impl ActionWaiter {
         false
     }
 
-    fn start_fetch(&mut self, mut chunks: Vec<Vec<ActionId>>) {
+    fn start_fetch(&mut self, now: Timestamp, mut chunks: Vec<Vec<ActionId>>) {
         let chunk = chunks.remove(0);
-        self.requests += 1;
+        self.requests = self.requests.saturating_add(1);
         let op = ListActionsByIds::new(chunk.iter().copied());
         let seed = self.seed.wrapping_add(u64::from(self.requests));
-        let fetch = Box::new(Retrying::new(op, &self.cfg, self.retry.clone(), seed));
+        let fetch = Box::new(self.pace.fetch(now, op, &self.cfg, &self.retry, seed));
         self.state = ActionState::Fetching { chunk, rest: chunks, fetch };
+    }
+
+    fn out_of_time(&mut self) {
+        let ids: Vec<u64> = self.running().iter().map(|id| id.0).collect();
+        let what = format!("actions {ids:?} to finish");
+        let attempts = self.pace.rounds;
+        self.finish(Err(Error::WaitExhausted { what, attempts, limit: WaitLimit::Deadline }));
     }
 
     fn finish(&mut self, outcome: Result<Vec<Action>, Error>) {
@@ -266,7 +296,10 @@ impl ActionWaiter {
             return self.finish(Err(error));
         }
         if !rest.is_empty() {
-            return self.start_fetch(rest);
+            if self.pace.out_of_time(now) {
+                return self.out_of_time();
+            }
+            return self.start_fetch(now, rest);
         }
         if self.settle_if_decided() {
             return;
@@ -315,6 +348,11 @@ impl Machine for ActionWaiter {
                 }
                 ActionState::Fetching { fetch, .. } => match fetch.poll(now) {
                     Step::Done(fetched) => self.chunk_done(now, fetched),
+                    Step::Failed(_) if fetch.cut_short_by_deadline() => {
+                        // This round was made, though it could not be completed in time.
+                        self.pace.rounds = self.pace.rounds.saturating_add(1);
+                        self.out_of_time();
+                    }
                     Step::Failed(error) => {
                         self.state = ActionState::Finished(None);
                         return Step::Failed(error);
@@ -332,9 +370,13 @@ impl Machine for ActionWaiter {
                     if let Some(pause) = self.pace.pending_sleep(now) {
                         return Step::Sleep(pause);
                     }
+                    if self.pace.out_of_time(now) {
+                        self.out_of_time();
+                        continue;
+                    }
                     let chunks: Vec<Vec<ActionId>> =
                         self.running().chunks(MAX_IDS_PER_REQUEST).map(<[ActionId]>::to_vec).collect();
-                    self.start_fetch(chunks);
+                    self.start_fetch(now, chunks);
                 }
             }
         }
@@ -423,6 +465,15 @@ where
         self.fetch = None;
         Step::Failed(error)
     }
+
+    fn out_of_time(&mut self) -> Step<Op::Output> {
+        let error = Error::WaitExhausted {
+            what: self.what.clone(),
+            attempts: self.pace.rounds,
+            limit: WaitLimit::Deadline,
+        };
+        self.fail(error)
+    }
 }
 
 impl<Op, F> Machine for PollUntil<Op, F>
@@ -441,8 +492,11 @@ where
             if let Some(pause) = self.pace.pending_sleep(now) {
                 return Step::Sleep(pause);
             }
+            if self.pace.out_of_time(now) {
+                return self.out_of_time();
+            }
             let seed = self.seed.wrapping_add(u64::from(self.pace.rounds));
-            self.fetch = Some(Retrying::new(self.op.clone(), &self.cfg, self.retry.clone(), seed));
+            self.fetch = Some(self.pace.fetch(now, self.op.clone(), &self.cfg, &self.retry, seed));
         }
         let Some(fetch) = self.fetch.as_mut() else {
             return misuse("no fetch in progress");
@@ -455,7 +509,10 @@ where
                         self.finished = true;
                         Step::Done(value)
                     }
-                    Err(error) => self.fail(error),
+                    Err(error) => {
+                        let error = error.without_secret(self.cfg.token().expose());
+                        self.fail(error)
+                    }
                     Ok(false) => match self.pace.after_round(now) {
                         Some(limit) => {
                             let error = Error::WaitExhausted {
@@ -468,6 +525,11 @@ where
                         None => self.poll(now),
                     },
                 }
+            }
+            Step::Failed(_) if fetch.cut_short_by_deadline() => {
+                // This round was made, though it could not be completed in time.
+                self.pace.rounds = self.pace.rounds.saturating_add(1);
+                self.out_of_time()
             }
             Step::Failed(error) => self.fail(error),
             other => other,
@@ -484,5 +546,137 @@ where
         if let Some(fetch) = self.fetch.as_mut() {
             fetch.handle_transport_error(now, failure);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::machine::TimeLeft;
+    use crate::runtime::testing::{action_json, drive, json, server_json, Answer};
+    use crate::servers::ServerStatusWait;
+    use crate::{ServerId, ServerStatus};
+
+    fn cfg() -> Config {
+        Config::new("t").unwrap()
+    }
+
+    fn running_action(id: u64) -> Action {
+        serde_json::from_value(action_json(id, "start_server", "running")).unwrap()
+    }
+
+    fn status_wait(policy: WaitPolicy) -> ServerStatusWait {
+        ServerStatusWait::server_status(
+            ServerId(1),
+            ServerStatus::Running,
+            &cfg(),
+            policy,
+            RetryPolicy::default(),
+            9,
+        )
+    }
+
+    fn action_wait(actions: impl IntoIterator<Item = Action>, policy: WaitPolicy) -> ActionWaiter {
+        ActionWaiter::new(actions, &cfg(), policy, RetryPolicy::default(), 4)
+    }
+
+    /// The wait ended by its deadline, and every request it sent carried only the time left.
+    fn assert_bounded<T: std::fmt::Debug>(run: &crate::runtime::testing::Drive<T>, deadline: Duration) {
+        let error = run.outcome.as_ref().unwrap_err();
+        assert!(matches!(error, Error::WaitExhausted { limit: WaitLimit::Deadline, .. }), "{error:?}");
+        assert!(run.now.elapsed() <= deadline, "ended at {:?}, deadline {deadline:?}", run.now);
+        for (at, request) in &run.sent {
+            let left = deadline.saturating_sub(at.elapsed());
+            assert_eq!(TimeLeft::of(request), Some(left), "request at {at:?}");
+        }
+    }
+
+    #[test]
+    fn a_status_wait_with_a_deadline_ends_by_it_when_polls_hang() {
+        let deadline = Duration::from_secs(10);
+        let policy = WaitPolicy::default().with_timeout(deadline);
+        let mut wait = status_wait(policy);
+        let run = drive(&mut wait, Duration::from_secs(60), 500, |_, _| Answer::Silence);
+        assert_bounded(&run, deadline);
+    }
+
+    #[test]
+    fn a_status_wait_with_a_deadline_ends_by_it_when_polls_are_slow() {
+        let deadline = Duration::from_secs(1);
+        let policy = WaitPolicy::attempts(100, Duration::from_millis(100)).with_timeout(deadline);
+        let mut wait = status_wait(policy);
+        let starting = json(200, &json!({"server": server_json(1, "web", "starting")}));
+        let run = drive(&mut wait, Duration::from_secs(60), 500, |_, _| {
+            Answer::After(Duration::from_millis(700), starting.clone())
+        });
+        assert_bounded(&run, deadline);
+        assert!(matches!(run.outcome, Err(Error::WaitExhausted { attempts: 2, .. })), "{:?}", run.outcome);
+    }
+
+    #[test]
+    fn an_action_wait_with_a_deadline_ends_by_it_when_polls_hang() {
+        let deadline = Duration::from_secs(10);
+        let policy = WaitPolicy::for_actions().with_timeout(deadline);
+        let mut wait = action_wait([running_action(1), running_action(2)], policy);
+        let run = drive(&mut wait, Duration::from_secs(60), 500, |_, _| Answer::Silence);
+        assert_bounded(&run, deadline);
+    }
+
+    #[test]
+    fn an_action_wait_with_a_deadline_ends_by_it_when_answers_are_errors() {
+        let deadline = Duration::from_secs(30);
+        let policy = WaitPolicy::for_actions().with_timeout(deadline);
+        let mut wait = action_wait([running_action(1)], policy);
+        let busy = json(429, &json!({"error": {"code": "rate_limit_exceeded", "message": "slow down"}}));
+        let mut busy = busy;
+        busy.headers_mut().insert("retry-after", "25".parse().unwrap());
+        let run = drive(&mut wait, Duration::from_secs(60), 500, |_, _| {
+            Answer::After(Duration::from_secs(2), busy.clone())
+        });
+        assert_bounded(&run, deadline);
+    }
+
+    #[test]
+    fn a_poll_that_is_reset_does_not_end_the_wait() {
+        let policy = WaitPolicy::for_actions();
+        let mut wait = action_wait([running_action(1)], policy);
+        let mut polls = 0;
+        let run = drive(&mut wait, Duration::from_secs(60), 500, |_, _| {
+            polls += 1;
+            match polls {
+                1 | 3 => Answer::FailAfter(Duration::ZERO, TransportFailure::other()),
+                2 => Answer::After(
+                    Duration::ZERO,
+                    json(
+                        200,
+                        &json!({"actions": [action_json(1, "start_server", "running")],
+                    "meta": {"pagination": {"page": 1, "per_page": 25, "previous_page": null, "next_page": null, "last_page": 1, "total_entries": 1}}}),
+                    ),
+                ),
+                _ => Answer::After(
+                    Duration::ZERO,
+                    json(
+                        200,
+                        &json!({"actions": [action_json(1, "start_server", "success")],
+                    "meta": {"pagination": {"page": 1, "per_page": 25, "previous_page": null, "next_page": null, "last_page": 1, "total_entries": 1}}}),
+                    ),
+                ),
+            }
+        });
+        assert_eq!(run.outcome.unwrap()[0].status, ActionStatus::Success);
+    }
+
+    #[test]
+    fn a_deadline_already_reached_sends_nothing() {
+        let mut wait = status_wait(WaitPolicy::default().with_timeout(Duration::ZERO));
+        let run = drive(&mut wait, Duration::from_secs(60), 5, |_, _| unreachable!("nothing is sent"));
+        assert!(matches!(
+            run.outcome,
+            Err(Error::WaitExhausted { limit: WaitLimit::Deadline, attempts: 0, .. })
+        ));
     }
 }

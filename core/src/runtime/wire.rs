@@ -11,7 +11,8 @@ use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, Map
 use serde::Deserialize;
 
 use crate::config::Config;
-use crate::error::{ApiError, DecodeError, Error, ErrorCode, ErrorDetails, InputError};
+use crate::error::{ApiError, DecodeError, Error, ErrorCode, ErrorDetails, InputError, ResponseBody};
+use crate::runtime::text;
 
 /// A request as the core builds it: method, full URL, headers and body bytes.
 pub type HttpRequest = http::Request<Vec<u8>>;
@@ -157,9 +158,9 @@ where
     let failed = |path: String, message: String| -> Error {
         DecodeError {
             status: resp.status(),
-            path,
-            message,
-            body: resp.body().clone(),
+            path: text::keep(path),
+            message: text::keep(message),
+            body: ResponseBody::new(resp.body().clone()),
             correlation_id: correlation_id(resp.headers()),
         }
         .into()
@@ -255,9 +256,10 @@ pub fn error_from(resp: &HttpResponse) -> Error {
         std::str::from_utf8(resp.body()).ok().and_then(|text| serde_json::from_str::<Envelope>(text).ok());
     match envelope {
         Some(Envelope { error }) => {
-            let code = ErrorCode::from_wire(&error.code);
+            let code = ErrorCode::from_wire(&text::capped(&error.code, text::MAX_SHOWN_CHARS));
             let details = ErrorDetails::from_json(&code, error.details);
-            ApiError { status: resp.status(), code, message: error.message, details, correlation_id }.into()
+            let message = text::keep(error.message);
+            ApiError { status: resp.status(), code, message, details, correlation_id }.into()
         }
         None => {
             Error::UnexpectedResponse { status: resp.status(), excerpt: excerpt(resp.body()), correlation_id }
@@ -265,15 +267,9 @@ pub fn error_from(resp: &HttpResponse) -> Error {
     }
 }
 
-const EXCERPT_CHARS: usize = 200;
-
+/// A safe excerpt of a body that is not the error envelope (see [`text::redacted_excerpt`]).
 fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let trimmed = text.trim();
-    match trimmed.char_indices().nth(EXCERPT_CHARS) {
-        Some((cut, _)) => format!("{}…", &trimmed[..cut]),
-        None => trimmed.to_owned(),
-    }
+    text::redacted_excerpt(body, &[], text::EXCERPT_CHARS)
 }
 
 #[cfg(test)]
@@ -294,7 +290,6 @@ mod tests {
     fn excerpt_is_cut_on_a_char_boundary() {
         let long = "ä".repeat(300);
         let cut = excerpt(long.as_bytes());
-        assert_eq!(cut.chars().count(), EXCERPT_CHARS + 1);
-        assert!(cut.ends_with('…'));
+        assert_eq!(cut, format!("{}… (100 more characters)", "ä".repeat(text::EXCERPT_CHARS)));
     }
 }

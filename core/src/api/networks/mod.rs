@@ -4,3 +4,13 @@
 mod generated;
 
 pub use generated::*;
+
+crate::recover::recoverable! {
+    CreateNetwork => Network via ListNetworks, "network",
+    name(asked) Some(&asked.name),
+    created(output: Network) output,
+    running(network) network.id,
+    differ(asked, found) {
+        "ip_range": Some(&asked.ip_range) => [found.ip_range],
+    },
+}

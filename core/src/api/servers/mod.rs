@@ -140,3 +140,15 @@ impl ServerStatusWait {
         Self::new(GetServer { id }, condition, what, cfg, policy, retry, seed)
     }
 }
+
+crate::recover::recoverable! {
+    CreateServer => Server via ListServers, "server",
+    name(asked) Some(&asked.name),
+    created(output: CreatedServer) &output.server,
+    actions,
+    running(server) server.id,
+    differ(asked, found) {
+        "server_type": Some(&asked.server_type) => [found.server_type.name, found.server_type.id],
+        "location": asked.location.as_ref() => [found.location.name, found.location.id],
+    },
+}
