@@ -7,9 +7,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use hcloud_core::client_error::host_of;
+use hcloud_core::trace::CallTrace;
 use hcloud_core::{
-    ActionId, Config, HttpRequest, Machine, Operation, RateLimit, RetryPolicy, Retrying, ServerId, Step,
-    Timestamp, WaitPolicy,
+    ActionId, Config, CreateOutcome, HttpRequest, Machine, Operation, RateLimit, Recover, Recoverable,
+    RecoveryPolicy, RetryPolicy, Retrying, ServerId, Step, Timestamp, WaitPolicy,
 };
 use tokio::time::Instant;
 
@@ -35,6 +37,7 @@ struct Inner {
     config: Config,
     transport: Box<dyn Transport>,
     retry_policy: RetryPolicy,
+    recovery_policy: RecoveryPolicy,
     action_wait_policy: WaitPolicy,
     status_wait_policy: WaitPolicy,
     epoch: Instant,
@@ -165,29 +168,80 @@ impl Client {
     /// on a current-thread runtime.
     ///
     /// Errors: whatever the machine fails with.
-    pub async fn run<M: Machine>(&self, mut machine: M) -> Result<M::Output> {
-        let mut last_transport_error: Option<TransportError> = None;
+    pub async fn run<M: Machine>(&self, machine: M) -> Result<M::Output> {
+        let trace = CallTrace::new(&self.inner.config, std::any::type_name::<M>());
+        trace.instrumenter().instrument(self.drive(machine, trace)).await
+    }
+
+    /// The loop of [`Client::run`], inside the call's span.
+    async fn drive<M: Machine>(&self, mut machine: M, mut trace: CallTrace) -> Result<M::Output> {
+        let mut last_transport_error: Option<(TransportError, Option<String>)> = None;
         loop {
             let next = match machine.poll(self.now()) {
                 Step::Send(request) => Next::Send(request),
                 Step::Sleep(duration) => Next::Sleep(duration),
-                Step::Done(output) => return Ok(output),
-                Step::Failed(error) => return Err(attach_source(error, last_transport_error)),
+                Step::Done(output) => {
+                    trace.finished(None);
+                    return Ok(output);
+                }
+                Step::Failed(error) => {
+                    trace.finished(Some(&error));
+                    return Err(attach_source(error, last_transport_error));
+                }
             };
             match next {
-                Next::Send(request) => match self.inner.transport.send(request).await {
-                    Ok(response) => {
-                        self.note_rate_limit(&response);
-                        machine.handle_response(self.now(), response);
+                Next::Send(request) => {
+                    trace.sending(&request);
+                    let host = host_of(&request);
+                    match self.inner.transport.send(request).await {
+                        Ok(response) => {
+                            trace.answered(&response);
+                            self.note_rate_limit(&response);
+                            machine.handle_response(self.now(), response);
+                        }
+                        Err(error) => {
+                            trace.failed(error.failure);
+                            machine.handle_transport_error(self.now(), error.failure);
+                            last_transport_error = Some((error, host));
+                        }
                     }
-                    Err(error) => {
-                        machine.handle_transport_error(self.now(), error.failure);
-                        last_transport_error = Some(error);
-                    }
-                },
-                Next::Sleep(duration) => tokio::time::sleep(duration).await,
+                }
+                Next::Sleep(duration) => {
+                    trace.sleeping(duration);
+                    tokio::time::sleep(duration).await;
+                }
             }
         }
+    }
+
+    /// Runs a create, and settles an unknown outcome (a timeout after sending, a reset, a
+    /// 502) by looking the resource up by its name: the core's [`Recover`] machine with the
+    /// client's retry and recovery policies, driven by [`Client::run`]. Any create of a
+    /// uniquely named resource can be run this way (every one that implements
+    /// [`Recoverable`]).
+    ///
+    /// Returns [`CreateOutcome::Created`] with the create's answer, or
+    /// [`CreateOutcome::Recovered`] with the resource found and its running actions when the
+    /// answer was lost.
+    ///
+    /// Errors: those of the create; [`Error::is_not_created`] when the outcome was unknown
+    /// and nothing was created (creating again is safe); [`Error::is_create_conflict`] when a
+    /// resource of that name exists but does not match the request.
+    pub async fn create_with_recovery<O: Recoverable>(&self, create: O) -> Result<CreateOutcome<O>> {
+        let recover = Recover::new(
+            create,
+            &self.inner.config,
+            self.inner.retry_policy.clone(),
+            self.inner.recovery_policy.clone(),
+            self.next_seed(),
+        )
+        .with_wall_clock(self.now(), std::time::SystemTime::now());
+        self.run(recover).await
+    }
+
+    /// How [`create_with_recovery`](Self::create_with_recovery) settles an unknown outcome.
+    pub fn recovery_policy(&self) -> &RecoveryPolicy {
+        &self.inner.recovery_policy
     }
 
     fn note_rate_limit(&self, response: &hcloud_core::HttpResponse) {
@@ -197,11 +251,12 @@ impl Client {
     }
 }
 
-/// Gives a core transport error back its concrete source, when the driver kept one.
-fn attach_source(error: hcloud_core::Error, last: Option<TransportError>) -> Error {
+/// Gives a core transport error back its concrete source and host, when the driver kept
+/// them.
+fn attach_source(error: hcloud_core::Error, last: Option<(TransportError, Option<String>)>) -> Error {
     match (error, last) {
-        (hcloud_core::Error::Transport(failure), Some(last)) => {
-            Error::Transport { failure, source: last.source }
+        (hcloud_core::Error::Transport(failure), Some((last, host))) => {
+            Error::Transport { failure, host, source: last.source }
         }
         (error, _) => Error::Core(error),
     }
@@ -213,6 +268,7 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     timeout: Duration,
     retry_policy: RetryPolicy,
+    recovery_policy: RecoveryPolicy,
     action_wait_policy: WaitPolicy,
     status_wait_policy: WaitPolicy,
     seed: Option<u64>,
@@ -227,6 +283,7 @@ impl std::fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
             .field("retry_policy", &self.retry_policy)
+            .field("recovery_policy", &self.recovery_policy)
             .field("action_wait_policy", &self.action_wait_policy)
             .field("status_wait_policy", &self.status_wait_policy)
             .field("seed", &self.seed)
@@ -246,6 +303,7 @@ impl ClientBuilder {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
             retry_policy: RetryPolicy::default(),
+            recovery_policy: RecoveryPolicy::default(),
             action_wait_policy: WaitPolicy::for_actions(),
             status_wait_policy: WaitPolicy::default(),
             seed: None,
@@ -271,6 +329,13 @@ impl ClientBuilder {
     /// How failed calls are retried (default [`RetryPolicy::default`]).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry_policy = policy;
+        self
+    }
+
+    /// How [`Client::create_with_recovery`] settles an unknown outcome (default
+    /// [`RecoveryPolicy::default`]).
+    pub fn recovery_policy(mut self, policy: RecoveryPolicy) -> Self {
+        self.recovery_policy = policy;
         self
     }
 
@@ -325,6 +390,7 @@ impl ClientBuilder {
                 config: self.config,
                 transport,
                 retry_policy: self.retry_policy,
+                recovery_policy: self.recovery_policy,
                 action_wait_policy: self.action_wait_policy,
                 status_wait_policy: self.status_wait_policy,
                 epoch: Instant::now(),

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use hcloud_core::TransportError;
-use hcloud_core::{HttpRequest, HttpResponse, TransportFailure, TransportFailureKind};
+use hcloud_core::{HttpRequest, HttpResponse, TimeLeft, TransportFailure, TransportFailureKind};
 
 /// The boxed, `Send` future a [`Transport`] returns.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -54,6 +54,8 @@ impl<T: Transport + ?Sized> Transport for Box<T> {
 #[derive(Clone, Debug)]
 pub struct ReqwestTransport {
     client: reqwest::Client,
+    /// The whole-exchange timeout the client was built with, when this crate built it.
+    timeout: Option<Duration>,
 }
 
 impl ReqwestTransport {
@@ -72,13 +74,13 @@ impl ReqwestTransport {
         #[cfg(all(feature = "rustls", not(feature = "native-tls")))]
         let client = client.use_rustls_tls();
         let client = client.build()?;
-        Ok(Self::with_client(client))
+        Ok(Self { client, timeout: Some(timeout) })
     }
 
     /// Wraps an existing client. Configure it not to follow redirects if every answer should
     /// reach the core unchanged.
     pub fn with_client(client: reqwest::Client) -> Self {
-        Self { client }
+        Self { client, timeout: None }
     }
 
     /// The underlying reqwest client.
@@ -88,13 +90,19 @@ impl ReqwestTransport {
 }
 
 impl Transport for ReqwestTransport {
+    /// Sends `request`. When it carries a [`TimeLeft`] (a wait with a deadline), the whole
+    /// exchange may take no longer than that.
     fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
         Box::pin(async move {
-            let request = to_reqwest(request).map_err(|e| {
+            let time_left = TimeLeft::of(&request);
+            let mut request = to_reqwest(request).map_err(|e| {
                 // Nothing left the process: the URL could not be turned into a reqwest request.
                 let failure = TransportFailure { kind: TransportFailureKind::Other, maybe_sent: false };
                 TransportError::new(failure, e)
             })?;
+            if let Some(left) = time_left {
+                *request.timeout_mut() = Some(self.timeout.map_or(left, |own| own.min(left)));
+            }
             let response = self.client.execute(request).await.map_err(map_reqwest_error)?;
             from_reqwest(response).await
         })
@@ -132,7 +140,7 @@ pub async fn from_reqwest_limited(
     }
     let too_long = || {
         TransportError::new(
-            TransportFailure::other(),
+            TransportFailure { kind: TransportFailureKind::TooLarge, maybe_sent: true },
             format!("the response body is longer than the limit of {limit} bytes"),
         )
     };
@@ -238,7 +246,10 @@ mod tests {
     #[tokio::test]
     async fn from_reqwest_refuses_bodies_over_the_limit() {
         let error = from_reqwest_limited(response(vec![b'x'; 11]), 10).await.unwrap_err();
-        assert_eq!(error.failure, TransportFailure::other());
+        assert_eq!(
+            error.failure,
+            TransportFailure { kind: TransportFailureKind::TooLarge, maybe_sent: true }
+        );
         assert!(error.source.to_string().contains("limit"), "{error:?}");
         let ok = from_reqwest_limited(response(vec![b'x'; 10]), 10).await.unwrap();
         assert_eq!(ok.body().len(), 10);

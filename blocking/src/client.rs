@@ -6,9 +6,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use std::time::SystemTime;
+
+use hcloud_core::client_error::host_of;
+use hcloud_core::trace::CallTrace;
 use hcloud_core::{
-    ActionId, Config, Machine, Operation, RateLimit, RetryPolicy, Retrying, ServerId, Step, Timestamp,
-    WaitPolicy,
+    ActionId, Config, CreateOutcome, Machine, Operation, RateLimit, Recover, Recoverable, RecoveryPolicy,
+    RetryPolicy, Retrying, ServerId, Step, Timestamp, WaitPolicy,
 };
 
 use crate::actions::{ActionHandle, Actions};
@@ -31,6 +35,7 @@ struct Inner {
     config: Config,
     transport: Box<dyn Transport>,
     retry_policy: RetryPolicy,
+    recovery_policy: RecoveryPolicy,
     action_wait_policy: WaitPolicy,
     status_wait_policy: WaitPolicy,
     epoch: Instant,
@@ -121,32 +126,78 @@ impl Client {
     /// Errors: the machine's error; a transport failure carries the concrete transport error
     /// as its [`source`](std::error::Error::source).
     pub fn run<M: Machine>(&self, mut machine: M) -> Result<M::Output> {
-        let mut last_transport_error: Option<TransportError> = None;
+        let mut trace = CallTrace::new(&self.inner.config, std::any::type_name::<M>());
+        let mut last_transport_error: Option<(TransportError, Option<String>)> = None;
+        let _span = trace.entered();
         loop {
             match machine.poll(self.now()) {
-                Step::Send(request) => match self.inner.transport.send(request) {
-                    Ok(response) => {
-                        self.observe(&response);
-                        last_transport_error = None;
-                        machine.handle_response(self.now(), response);
+                Step::Send(request) => {
+                    trace.sending(&request);
+                    let host = host_of(&request);
+                    match self.inner.transport.send(request) {
+                        Ok(response) => {
+                            trace.answered(&response);
+                            self.observe(&response);
+                            last_transport_error = None;
+                            machine.handle_response(self.now(), response);
+                        }
+                        Err(error) => {
+                            let failure = error.failure;
+                            trace.failed(failure);
+                            last_transport_error = Some((error, host));
+                            machine.handle_transport_error(self.now(), failure);
+                        }
                     }
-                    Err(error) => {
-                        let failure = error.failure;
-                        last_transport_error = Some(error);
-                        machine.handle_transport_error(self.now(), failure);
-                    }
-                },
-                Step::Sleep(duration) => std::thread::sleep(duration),
-                Step::Done(output) => return Ok(output),
-                Step::Failed(hcloud_core::Error::Transport(failure)) => {
-                    return Err(match last_transport_error.take() {
-                        Some(error) => Error::Transport { failure, source: error.source },
-                        None => Error::Core(hcloud_core::Error::Transport(failure)),
-                    })
                 }
-                Step::Failed(error) => return Err(Error::Core(error)),
+                Step::Sleep(duration) => {
+                    trace.sleeping(duration);
+                    std::thread::sleep(duration);
+                }
+                Step::Done(output) => {
+                    trace.finished(None);
+                    return Ok(output);
+                }
+                Step::Failed(error) => {
+                    trace.finished(Some(&error));
+                    return Err(match (error, last_transport_error.take()) {
+                        (hcloud_core::Error::Transport(failure), Some((error, host))) => {
+                            Error::Transport { failure, host, source: error.source }
+                        }
+                        (error, _) => Error::Core(error),
+                    });
+                }
             }
         }
+    }
+
+    /// Runs a create, and settles an unknown outcome (a timeout after sending, a reset, a
+    /// 502) by looking the resource up by its name: the core's [`Recover`] machine with the
+    /// client's retry and recovery policies, driven by [`Client::run`]. Any create of a
+    /// uniquely named resource can be run this way (every one that implements
+    /// [`Recoverable`]).
+    ///
+    /// Returns [`CreateOutcome::Created`] with the create's answer, or
+    /// [`CreateOutcome::Recovered`] with the resource found and its running actions when the
+    /// answer was lost.
+    ///
+    /// Errors: those of the create; [`Error::is_not_created`] when the outcome was unknown
+    /// and nothing was created (creating again is safe); [`Error::is_create_conflict`] when a
+    /// resource of that name exists but does not match the request.
+    pub fn create_with_recovery<O: Recoverable>(&self, create: O) -> Result<CreateOutcome<O>> {
+        let recover = Recover::new(
+            create,
+            &self.inner.config,
+            self.inner.retry_policy.clone(),
+            self.inner.recovery_policy.clone(),
+            self.next_seed(),
+        )
+        .with_wall_clock(self.now(), SystemTime::now());
+        self.run(recover)
+    }
+
+    /// How [`create_with_recovery`](Self::create_with_recovery) settles an unknown outcome.
+    pub fn recovery_policy(&self) -> &RecoveryPolicy {
+        &self.inner.recovery_policy
     }
 
     fn now(&self) -> Timestamp {
@@ -183,6 +234,7 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     timeout: Duration,
     retry_policy: RetryPolicy,
+    recovery_policy: RecoveryPolicy,
     action_wait_policy: WaitPolicy,
     status_wait_policy: WaitPolicy,
     seed: Option<u64>,
@@ -196,6 +248,7 @@ impl std::fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
             .field("retry_policy", &self.retry_policy)
+            .field("recovery_policy", &self.recovery_policy)
             .field("action_wait_policy", &self.action_wait_policy)
             .field("status_wait_policy", &self.status_wait_policy)
             .field("seed", &self.seed)
@@ -214,6 +267,7 @@ impl ClientBuilder {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
             retry_policy: RetryPolicy::default(),
+            recovery_policy: RecoveryPolicy::default(),
             action_wait_policy: WaitPolicy::for_actions(),
             status_wait_policy: WaitPolicy::default(),
             seed: None,
@@ -238,6 +292,13 @@ impl ClientBuilder {
     /// How calls are retried; [`RetryPolicy::default`] unless set.
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry_policy = policy;
+        self
+    }
+
+    /// How [`Client::create_with_recovery`] settles an unknown outcome;
+    /// [`RecoveryPolicy::default`] unless set.
+    pub fn recovery_policy(mut self, policy: RecoveryPolicy) -> Self {
+        self.recovery_policy = policy;
         self
     }
 
@@ -285,6 +346,7 @@ impl ClientBuilder {
                 config: self.config,
                 transport,
                 retry_policy: self.retry_policy,
+                recovery_policy: self.recovery_policy,
                 action_wait_policy: self.action_wait_policy,
                 status_wait_policy: self.status_wait_policy,
                 epoch: Instant::now(),

@@ -12,10 +12,10 @@ use std::time::Duration;
 pub use hcloud_core::TransportError;
 #[cfg(any(feature = "rustls", feature = "native-tls"))]
 use ureq::tls::{RootCerts, TlsConfig, TlsProvider};
-use ureq::unversioned::transport::DefaultConnector;
+use ureq::unversioned::transport::{ConnectionDetails, Connector, DefaultConnector};
 
-use crate::resolver::{CachingResolver, ADDRESS_TTL};
-use hcloud_core::{HttpRequest, HttpResponse, TransportFailure, TransportFailureKind};
+use crate::resolver::{CachingResolver, LookupFailed, ADDRESS_TTL};
+use hcloud_core::{HttpRequest, HttpResponse, TimeLeft, TransportFailure, TransportFailureKind};
 
 /// The largest response body the default transport reads: 64 MiB.
 pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
@@ -85,17 +85,68 @@ impl Default for UreqTransport {
 }
 
 /// The agent the client builds by default: the TLS the features pick (see `tls_config`), the
-/// given connect timeout and whole-call timeout, no redirects, 4xx/5xx as responses.
+/// given connect timeout (which also bounds the name lookup) and whole-call timeout, no
+/// redirects, 4xx/5xx as responses. Failures while resolving or connecting (TCP, TLS) are
+/// marked as such, so that they are classified as not sent.
 pub fn default_agent(connect_timeout: Duration, timeout: Duration) -> ureq::Agent {
     let config = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
+        .timeout_resolve(Some(connect_timeout))
         .timeout_connect(Some(connect_timeout))
         .timeout_global(Some(timeout));
     #[cfg(any(feature = "rustls", feature = "native-tls"))]
     let config = config.tls_config(tls_config());
     let config = config.build();
-    ureq::Agent::with_parts(config, DefaultConnector::default(), CachingResolver::new(ADDRESS_TTL))
+    ureq::Agent::with_parts(config, ConnectPhase::default(), CachingResolver::new(ADDRESS_TTL))
+}
+
+/// ureq's connectors (TCP, TLS, proxies), with their failures marked as failures to connect:
+/// nothing of the request has been written while a connection is being made, whatever the
+/// error (a refused port, an untrusted certificate, a TLS handshake with a plain-text
+/// server).
+#[derive(Debug, Default)]
+struct ConnectPhase(DefaultConnector);
+
+impl Connector<()> for ConnectPhase {
+    type Out = <DefaultConnector as Connector<()>>::Out;
+
+    fn connect(
+        &self,
+        details: &ConnectionDetails,
+        chained: Option<()>,
+    ) -> Result<Option<Self::Out>, ureq::Error> {
+        self.0.connect(details, chained).map_err(|error| match error {
+            ureq::Error::Timeout(_) => ureq::Error::Timeout(ureq::Timeout::Connect),
+            other => {
+                let kind = match &other {
+                    ureq::Error::Io(io) => io.kind(),
+                    _ => io::ErrorKind::ConnectionAborted,
+                };
+                let target = details.uri.authority().map_or_else(String::new, |a| a.to_string());
+                ureq::Error::Io(io::Error::new(kind, ConnectFailed { target, source: other }))
+            }
+        })
+    }
+}
+
+/// Connecting (TCP, or the TLS handshake) failed: the request was not sent.
+#[derive(Debug)]
+pub struct ConnectFailed {
+    target: String,
+    source: ureq::Error,
+}
+
+impl std::fmt::Display for ConnectFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "could not connect to {}: {}", self.target, self.source)
+    }
+}
+
+impl std::error::Error for ConnectFailed {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
 }
 
 /// The TLS settings of [`default_agent`]: with the `native-tls` feature, the platform's TLS
@@ -114,16 +165,21 @@ pub fn tls_config() -> TlsConfig {
 }
 
 impl Transport for UreqTransport {
+    /// Sends `request`. When it carries a [`TimeLeft`] (a wait with a deadline), the whole
+    /// exchange may take no longer than that.
     fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let time_left = TimeLeft::of(&request);
         let response = match into_ureq_request(request) {
-            OutgoingRequest::Empty(request) => self.agent.run(configure(&self.agent, request)),
-            OutgoingRequest::WithBody(request) => self.agent.run(configure(&self.agent, request)),
+            OutgoingRequest::Empty(request) => self.agent.run(configure(&self.agent, request, time_left)),
+            OutgoingRequest::WithBody(request) => self.agent.run(configure(&self.agent, request, time_left)),
         }
         .map_err(|error| TransportError::new(classify(&error), error))?;
         from_ureq_response(response).map_err(|error| {
             // The response head arrived, so the server has seen the request.
             let failure = match classify(&error).kind {
-                TransportFailureKind::Timeout => TransportFailure::timeout(),
+                kind @ (TransportFailureKind::Timeout | TransportFailureKind::TooLarge) => {
+                    TransportFailure { kind, maybe_sent: true }
+                }
                 _ => TransportFailure::other(),
             };
             TransportError::new(failure, error)
@@ -131,9 +187,21 @@ impl Transport for UreqTransport {
     }
 }
 
-/// Per-request settings that keep the exchange transparent whatever agent is used.
-fn configure<S: ureq::AsSendBody>(agent: &ureq::Agent, request: http::Request<S>) -> http::Request<S> {
-    agent.configure_request(request).http_status_as_error(false).max_redirects(0).build()
+/// Per-request settings that keep the exchange transparent whatever agent is used, and
+/// bound it by the time left, if any.
+fn configure<S: ureq::AsSendBody>(
+    agent: &ureq::Agent,
+    request: http::Request<S>,
+    time_left: Option<Duration>,
+) -> http::Request<S> {
+    let configured = agent.configure_request(request).http_status_as_error(false).max_redirects(0);
+    match time_left {
+        Some(left) => {
+            let own = agent.config().timeouts().global;
+            configured.timeout_global(Some(own.map_or(left, |own| own.min(left)))).build()
+        }
+        None => configured.build(),
+    }
 }
 
 /// A core request in the shape ureq needs; from [`into_ureq_request`].
@@ -173,9 +241,9 @@ pub fn from_ureq_response(response: http::Response<ureq::Body>) -> Result<HttpRe
 }
 
 /// How the core should see a ureq error: connection, DNS and TLS failures are `Connect` (not
-/// sent), connect and resolve timeouts too; other timeouts are `Timeout` (maybe sent); a
-/// request ureq could not even form is `Other` (not sent); anything else is `Other` (maybe
-/// sent).
+/// sent), connect and resolve timeouts too; other timeouts are `Timeout` (maybe sent); a body
+/// over the limit is `TooLarge`; a request ureq could not even form is `Other` (not sent);
+/// anything else is `Other` (maybe sent).
 pub fn classify(error: &ureq::Error) -> TransportFailure {
     use ureq::Error as E;
     use ureq::Timeout as T;
@@ -191,6 +259,7 @@ pub fn classify(error: &ureq::Error) -> TransportFailure {
         #[cfg(any(feature = "rustls", feature = "native-tls"))]
         E::Pem(_) => TransportFailure::connect(),
         E::Io(io) => classify_io(io),
+        E::BodyExceedsLimit(_) => TransportFailure { kind: TransportFailureKind::TooLarge, maybe_sent: true },
         // The request could not even be formed: nothing left the process, and resending the
         // same request would fail the same way.
         // TlsRequired: an https URL with no TLS compiled in.
@@ -203,6 +272,10 @@ pub fn classify(error: &ureq::Error) -> TransportFailure {
 
 fn classify_io(error: &io::Error) -> TransportFailure {
     use io::ErrorKind as K;
+    // Marked by this crate's resolver and connector: nothing was sent, whatever the kind.
+    if error.get_ref().is_some_and(|inner| inner.is::<ConnectFailed>() || inner.is::<LookupFailed>()) {
+        return TransportFailure::connect();
+    }
     match error.kind() {
         K::ConnectionRefused
         | K::AddrNotAvailable

@@ -54,8 +54,8 @@ pub use api::{
 };
 pub(crate) use runtime::open_enum;
 pub use runtime::{
-    client_error, config, error, machine, meta, operation, paginate, recover, retry, secret, sort, validate,
-    wait, wire,
+    client_error, config, error, machine, meta, operation, paginate, recover, retry, secret, sort, trace,
+    validate, wait, wire,
 };
 
 pub use actions::{Action, ActionStatus, ActionStatusWait, HasActions};

@@ -40,6 +40,17 @@ impl TransportError {
     }
 }
 
+/// The host (and port, when the URL names one) a request is for, as
+/// [`ClientError::Transport`] names it.
+pub fn host_of(request: &crate::wire::HttpRequest) -> Option<String> {
+    let uri = request.uri();
+    let host = uri.host()?;
+    Some(match uri.port_u16() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    })
+}
+
 /// Everything a call can fail with.
 ///
 /// Classify with the helpers (`is_not_found()`, `is_retryable()`, …) rather than by matching:
@@ -53,10 +64,13 @@ pub enum ClientError {
     Core(#[from] crate::Error),
     /// The exchange itself failed and was not (or no longer) retried. The concrete error is
     /// its [`source`](std::error::Error::source).
-    #[error("{failure}")]
+    #[error("{}", failure.to(host.as_deref()))]
     Transport {
         /// The failure as the core classified it.
         failure: TransportFailure,
+        /// The host (and port) the request was for, such as `api.hetzner.cloud` or
+        /// `127.0.0.1:8080`.
+        host: Option<String>,
         /// The concrete error of the HTTP client.
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,

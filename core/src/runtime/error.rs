@@ -296,16 +296,41 @@ impl TransportFailure {
     }
 }
 
+impl TransportFailure {
+    /// The failure described for a request to `host`, such as `could not connect to
+    /// 127.0.0.1:9`.
+    pub fn to<'a>(&'a self, host: Option<&'a str>) -> impl std::fmt::Display + 'a {
+        ToHost { failure: self, host }
+    }
+}
+
+struct ToHost<'a> {
+    failure: &'a TransportFailure,
+    host: Option<&'a str>,
+}
+
+impl std::fmt::Display for ToHost<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (kind, link) = match self.failure.kind {
+            TransportFailureKind::Connect => ("could not connect", " to"),
+            TransportFailureKind::Timeout => ("timed out", " waiting for"),
+            TransportFailureKind::Other => ("transport failed", " talking to"),
+            TransportFailureKind::TooLarge => ("the response was larger than the client accepts", " from"),
+        };
+        f.write_str(kind)?;
+        if let Some(host) = self.host {
+            write!(f, "{link} {}", shown(host))?;
+        }
+        if self.failure.maybe_sent {
+            f.write_str(" (the request may have been sent)")?;
+        }
+        Ok(())
+    }
+}
+
 impl std::fmt::Display for TransportFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let kind = match self.kind {
-            TransportFailureKind::Connect => "could not connect",
-            TransportFailureKind::Timeout => "timed out",
-            TransportFailureKind::Other => "transport failed",
-            TransportFailureKind::TooLarge => "the response was larger than the client accepts",
-        };
-        let sent = if self.maybe_sent { " (the request may have been sent)" } else { "" };
-        write!(f, "{kind}{sent}")
+        self.to(None).fmt(f)
     }
 }
 

@@ -17,6 +17,7 @@ pub mod sort;
 #[cfg(test)]
 pub(crate) mod testing;
 pub(crate) mod text;
+pub mod trace;
 pub mod validate;
 pub mod wait;
 pub mod wire;

@@ -278,7 +278,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::runtime::testing::{drive, json, server_json, Answer};
+    use crate::runtime::testing::{action_json, drive, json, server_json, Answer};
     use crate::servers::{CreateServer, GetServer};
     use crate::ServerId;
 
@@ -407,5 +407,19 @@ mod tests {
             assert!(!shown.contains("hunter2") && !shown.contains(&byte_list), "{shown}");
         }
         assert!(format!("{error:?}").contains(&format!("len: {}", body.len())));
+
+        // A password of the wrong type is quoted by the decoder: not in our messages.
+        let odd = json!({"server": server_json(1, "web", "running"), "action": action_json(1, "create_server", "running"),
+            "next_actions": [], "root_password": 1234567890});
+        let answer = json(201, &odd);
+        let mut create =
+            Retrying::new(CreateServer::new("web", "cpx22", "ubuntu-24.04"), &cfg(), RetryPolicy::none(), 1);
+        let run = drive(&mut create, Duration::from_secs(1), 5, |_, _| {
+            Answer::After(Duration::ZERO, answer.clone())
+        });
+        let error = run.outcome.unwrap_err();
+        for shown in [format!("{error}"), format!("{error:?}")] {
+            assert!(!shown.contains("1234567890"), "{shown}");
+        }
     }
 }

@@ -79,6 +79,26 @@ fn is_secret_key(key: &str) -> bool {
         .any(|word| key.contains(word))
 }
 
+/// Whether a JSON path (`server.root_password`, `keys[2].private_key`) goes through a member
+/// that holds a secret.
+pub(crate) fn names_a_secret(path: &str) -> bool {
+    path.split(['.', '[', ']']).any(is_secret_key)
+}
+
+/// Whether the JSON value at `line` and `column` (one-based, as serde_json reports errors)
+/// belongs to a member that holds a secret: the member named last before it.
+pub(crate) fn secret_member_at(text: &str, line: usize, column: usize) -> bool {
+    let line_start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+    let mut end = line_start.saturating_add(column).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let before = &text[..end];
+    let Some(colon) = before.rfind(':') else { return false };
+    let Some(key) = before[..colon].trim_end().strip_suffix('"') else { return false };
+    key.rfind('"').is_some_and(|open| is_secret_key(&key[open + 1..]))
+}
+
 /// Replaces every occurrence of each of `secrets` in `text`.
 pub(crate) fn without(text: &str, secrets: &[&str]) -> String {
     let mut out = text.to_owned();
@@ -230,6 +250,15 @@ mod tests {
         assert_eq!(redacted_excerpt(escaped, &[], 500), r#"{"password":"<redacted>","n":1"#);
         let bare = br#"{"api_token": 123456, "ok": true"#;
         assert_eq!(redacted_excerpt(bare, &[], 500), r#"{"api_token": <redacted>, "ok": true"#);
+    }
+
+    #[test]
+    fn the_member_a_decode_error_points_at_is_found() {
+        let body = "{\"server\": {\"id\": 1},\n \"root_password\": 1234567890}";
+        assert!(secret_member_at(body, 2, 28));
+        assert!(!secret_member_at(body, 1, 18));
+        assert!(!secret_member_at("", 1, 1));
+        assert!(names_a_secret("keys[2].private_key") && !names_a_secret("servers[3].created"));
     }
 
     #[test]

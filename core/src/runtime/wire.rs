@@ -155,7 +155,13 @@ fn decode_seed<V, S>(resp: &HttpResponse, seed: S) -> Result<V, Error>
 where
     S: for<'de> DeserializeSeed<'de, Value = V> + Copy,
 {
-    let failed = |path: String, message: String| -> Error {
+    let failed = |path: String, message: String, secret: bool| -> Error {
+        // A value that failed to decode is quoted in the message: not when it is a secret.
+        let message = if secret || text::names_a_secret(&path) {
+            "the value does not have the expected type (not shown: the member holds a secret)".to_owned()
+        } else {
+            message
+        };
         DecodeError {
             status: resp.status(),
             path: text::keep(path),
@@ -168,15 +174,16 @@ where
     // Checking UTF-8 once up front lets the parser skip it for every string: measurably
     // faster on pages of servers, which are mostly strings.
     let text = std::str::from_utf8(resp.body())
-        .map_err(|e| failed(".".to_owned(), format!("the body is not UTF-8: {e}")))?;
+        .map_err(|e| failed(".".to_owned(), format!("the body is not UTF-8: {e}"), false))?;
     let mut de = serde_json::Deserializer::from_str(text);
     let decoded = seed.deserialize(&mut de).and_then(|value| de.end().map(|()| value));
     decoded.map_err(|plain| {
+        let secret = text::secret_member_at(text, plain.line(), plain.column());
         #[cfg(feature = "json-paths")]
         let (path, message) = locate(text, seed, plain);
         #[cfg(not(feature = "json-paths"))]
         let (path, message) = (format!("line {} column {}", plain.line(), plain.column()), plain.to_string());
-        failed(path, message)
+        failed(path, message, secret)
     })
 }
 
