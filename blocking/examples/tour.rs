@@ -7,21 +7,104 @@
 //! short action durations, and finishes in a few seconds. With `HCLOUD_TOKEN` set it refuses
 //! to touch the real API unless `--live` is passed (it then creates and deletes a real,
 //! billable server), or `HCLOUD_ENDPOINT` points at a test endpoint.
+//!
+//! Exit codes: 0 when every step did what it should, 1 when one failed (the error is printed
+//! with its causes), 2 for a usage problem (an unknown argument, or a token without `--live`).
 
 mod common;
 
-use std::time::Instant;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
-use hcloud_blocking::{CreateServer, ListServers, RescueType, ServerStatus};
+use hcloud_blocking::{Client, CreateServer, ListServers, RescueType, RetryPolicy, ServerStatus};
+
+const USAGE: &str = "usage: cargo run -p hcloud-blocking --example tour [-- --live]
+
+  --live   run against the real Hetzner Cloud API when HCLOUD_TOKEN is set
+           (creates and deletes a billable server)
+  --help   show this text";
 
 fn step(n: u32, text: &str) {
     println!("\n[{n}] {text}");
 }
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// Why the tour stopped.
+enum Stop {
+    /// Asked for help: not a failure.
+    Help,
+    /// The command line asks for something the tour does not do.
+    Usage(String),
+    /// A token is set, but not `--live` (the reason is already on stderr).
+    Refused,
+    /// A step failed.
+    Failed(Box<dyn std::error::Error>),
+}
+
+impl<E: std::error::Error + 'static> From<E> for Stop {
+    fn from(error: E) -> Self {
+        Stop::Failed(Box::new(error))
+    }
+}
+
+fn main() -> ExitCode {
+    match tour() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Stop::Help) => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        Err(Stop::Usage(message)) => {
+            eprintln!("{message}\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+        Err(Stop::Refused) => ExitCode::from(2),
+        Err(Stop::Failed(error)) => {
+            eprintln!("\nerror: {error}");
+            let mut source = error.source();
+            while let Some(cause) = source {
+                eprintln!("  caused by: {cause}");
+                source = cause.source();
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// A failed expectation, as an error.
+fn unexpected(what: String) -> Stop {
+    Stop::Failed(what.into())
+}
+
+fn check_arguments() -> Result<(), Stop> {
+    for argument in std::env::args().skip(1) {
+        match argument.as_str() {
+            "--live" => {}
+            "--help" | "-h" => return Err(Stop::Help),
+            other => return Err(Stop::Usage(format!("unknown argument {other:?}"))),
+        }
+    }
+    Ok(())
+}
+
+/// Fails at once, naming the host, when the endpoint cannot be reached, rather than after
+/// the retries of the first step.
+fn check_reachable(client: &Client) -> Result<(), Stop> {
+    let probe = Client::builder(client.config().clone())
+        .retry_policy(RetryPolicy::none())
+        .connect_timeout(Duration::from_secs(5))
+        .build();
+    match probe.execute(ListServers { per_page: Some(1), ..ListServers::all() }) {
+        Err(error) if error.is_transport() => Err(error.into()),
+        _ => Ok(()),
+    }
+}
+
+fn tour() -> Result<(), Stop> {
+    check_arguments()?;
     let started = Instant::now();
-    let Some(target) = common::connect("the tour")? else { return Ok(()) };
+    let Some(target) = common::connect("the tour").map_err(Stop::Failed)? else { return Err(Stop::Refused) };
     let client = &target.client;
+    check_reachable(client)?;
 
     step(1, "Create a server (no SSH key, so the API returns a root password)");
     let request = CreateServer {
@@ -90,7 +173,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     step(9, "A typed error: get the deleted server");
     match client.server(id).get() {
-        Ok(server) => println!("    unexpectedly still there: {}", server.name),
+        Ok(server) => {
+            return Err(unexpected(format!(
+                "server {id} ({}) is still there after its deletion",
+                server.name
+            )))
+        }
         Err(error) if error.is_not_found() => {
             println!("    is_not_found() = true: {error}");
             println!(

@@ -46,7 +46,7 @@ pub fn option(name: &str) -> Option<String> {
     args.iter().position(|arg| arg == name).and_then(|i| args.get(i + 1).cloned())
 }
 
-/// Decides where to run; `None` means the example should print nothing more and exit 0.
+/// Decides where to run; `None` means the example refused to run (and said why on stderr).
 pub fn connect(example: &str) -> Result<Option<Target>, Box<dyn std::error::Error>> {
     let token = std::env::var("HCLOUD_TOKEN").ok().filter(|t| !t.is_empty());
     let endpoint = std::env::var("HCLOUD_ENDPOINT").ok().filter(|e| !e.is_empty());
@@ -56,7 +56,7 @@ pub fn connect(example: &str) -> Result<Option<Target>, Box<dyn std::error::Erro
     }
     let real_api = endpoint.as_deref().is_none_or(|e| e.contains("api.hetzner.cloud"));
     if real_api && !live {
-        println!(
+        eprintln!(
             "HCLOUD_TOKEN is set, but {example} only touches the real Hetzner Cloud API when asked to:\n\
              run it again with `-- --live` (it may create billable resources), unset HCLOUD_TOKEN to use\n\
              the built-in simulator, or point HCLOUD_ENDPOINT at a test endpoint."

@@ -257,7 +257,7 @@ fn is_loopback(host: &str) -> bool {
     if lower == "localhost" || lower.ends_with(".localhost") {
         return true;
     }
-    host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    host.parse::<core::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// An endpoint as it may be shown in a message: user info replaced, control characters

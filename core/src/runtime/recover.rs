@@ -398,9 +398,9 @@ impl<Op: Recoverable> Recover<Op> {
         }
     }
 
-    /// The wall-clock time at the driver's `now`, for judging a resource's age when the
-    /// server sends no `Date` header. Drivers pass `SystemTime::now()`; the server's clock is
-    /// preferred whenever it is known.
+    /// The wall-clock time at the driver's `now`, as the driver reads it from the system, for
+    /// judging a resource's age when the server sends no `Date` header; the server's clock
+    /// is preferred whenever it is known.
     pub fn with_wall_clock(mut self, now: Timestamp, wall: SystemTime) -> Self {
         self.wall_clock = Some((now, OffsetDateTime::from(wall)));
         self
