@@ -27,14 +27,14 @@ expect() {
   local started=$SECONDS status=0
   env -u HCLOUD_TOKEN -u HCLOUD_ENDPOINT "${env[@]}" timeout 60 "$tour" "$@" >"$out" 2>"$err" || status=$?
   local took=$((SECONDS - started))
-  local what="tour ${env[*]} $*"
+  local what="tour ${env[*]} $*" before=$failures
   [ "$status" -eq "$code" ] || fail "$what: exit code $status, expected $code"
   [ "$took" -le "$seconds" ] || fail "$what: took ${took}s, more than ${seconds}s"
   grep -qE "$pattern" "$err" || fail "$what: stderr does not match /$pattern/: $(cat "$err")"
   if grep -qE 'Core\(|Input\(|InputError \{|Transport \{' "$out" "$err"; then
     fail "$what: printed an error as Debug: $(cat "$err")"
   fi
-  echo "ok: $what -> exit $status in ${took}s"
+  [ "$failures" -ne "$before" ] || echo "ok: $what -> exit $status in ${took}s"
 }
 
 closed_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

@@ -127,7 +127,7 @@ fn host_and_port(uri: &http::Uri) -> Option<(&str, u16)> {
 
 /// A failed lookup as ureq reports it: a timeout stays a resolve timeout, anything else
 /// becomes an I/O error that names the host and marks the request as not sent.
-fn failed(host: &str, error: ureq::Error) -> ureq::Error {
+pub(crate) fn failed(host: &str, error: ureq::Error) -> ureq::Error {
     match error {
         ureq::Error::Timeout(_) => ureq::Error::Timeout(ureq::Timeout::Resolve),
         ureq::Error::HostNotFound => ureq::Error::HostNotFound,

@@ -415,6 +415,29 @@ mod tests {
     }
 
     #[test]
+    fn the_default_agent_bounds_name_lookups_by_the_connect_timeout() {
+        let agent = default_agent(Duration::from_secs(2), Duration::from_secs(5));
+        assert_eq!(agent.config().timeouts().resolve, Some(Duration::from_secs(2)));
+        assert_eq!(agent.config().timeouts().connect, Some(Duration::from_secs(2)));
+    }
+
+    #[test]
+    fn failed_lookups_and_connections_were_not_sent() {
+        let dns =
+            crate::resolver::failed("api.example.test", ureq::Error::Io(io::Error::other("no such host")));
+        assert_eq!(classify(&dns), TransportFailure::connect());
+        let inner = ureq::Error::Io(io::Error::new(io::ErrorKind::InvalidData, "received corrupt message"));
+        let tls = ureq::Error::Io(io::Error::new(
+            io::ErrorKind::InvalidData,
+            ConnectFailed { target: "127.0.0.1:9".into(), source: inner },
+        ));
+        assert_eq!(classify(&tls), TransportFailure::connect());
+        assert!(tls.to_string().contains("could not connect to 127.0.0.1:9"), "{tls}");
+        let too_long = classify(&ureq::Error::BodyExceedsLimit(10));
+        assert_eq!((too_long.kind, too_long.maybe_sent), (TransportFailureKind::TooLarge, true));
+    }
+
+    #[test]
     fn ureq_errors_map_to_the_failure_kinds_the_core_expects() {
         let refused = ureq::Error::Io(io::Error::new(io::ErrorKind::ConnectionRefused, "refused"));
         assert_eq!(classify(&refused), TransportFailure::connect());

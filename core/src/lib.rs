@@ -7,10 +7,10 @@
 //!   [`http::Request`], [`Operation::parse`] turns an [`http::Response`] into typed values or
 //!   a typed [`Error`].
 //! - A [`Machine`] is anything that needs several exchanges or waiting: [`Retrying`] (every
-//!   call), [`Paginator`] (every list), [`ActionWaiter`] and [`PollUntil`] (every wait). The
-//!   driver polls it for a [`Step`], performs the IO, and reports back. Time is passed in as
-//!   a [`Timestamp`] and jitter comes from a seed, so every timing decision is testable in
-//!   virtual time.
+//!   call), [`Paginator`] (every list), [`ActionWaiter`] and [`PollUntil`] (every wait),
+//!   [`Recover`] (a create whose answer may be lost). The driver polls it for a [`Step`],
+//!   performs the IO, and reports back. Time is passed in as a [`Timestamp`] and jitter comes
+//!   from a seed, so every timing decision is testable in virtual time.
 //!
 //! The blocking and async clients are thin drivers of these machines; any other runtime can
 //! drive them the same way with the loop shown in [`machine`].
@@ -20,8 +20,8 @@
 //! The crate has two halves that meet only at the [`Operation`] trait:
 //!
 //! - **The machinery**, written by hand and independent of any resource: [`config`],
-//!   [`wire`], [`error`], [`validate`], [`operation`], and the machines [`retry`],
-//!   [`paginate`] and [`wait`].
+//!   [`wire`], [`error`], [`validate`], [`operation`], [`trace`], and the machines [`retry`],
+//!   [`paginate`], [`wait`] and [`recover`].
 //! - **The API description**, one module per resource ([`servers`], [`volumes`],
 //!   [`load_balancers`], …), generated from the official OpenAPI document by
 //!   `hcloud-codegen` and checked in. Each module holds the resource's models, its list
