@@ -192,7 +192,7 @@ impl Client {
             match next {
                 Next::Send(request) => {
                     trace.sending(&request);
-                    let host = host_of(&request);
+                    let uri = request.uri().clone();
                     match self.inner.transport.send(request).await {
                         Ok(response) => {
                             trace.answered(&response);
@@ -202,7 +202,7 @@ impl Client {
                         Err(error) => {
                             trace.failed(error.failure);
                             machine.handle_transport_error(self.now(), error.failure);
-                            last_transport_error = Some((error, host));
+                            last_transport_error = Some((error, host_of(&uri)));
                         }
                     }
                 }

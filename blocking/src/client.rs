@@ -133,7 +133,7 @@ impl Client {
             match machine.poll(self.now()) {
                 Step::Send(request) => {
                     trace.sending(&request);
-                    let host = host_of(&request);
+                    let uri = request.uri().clone();
                     match self.inner.transport.send(request) {
                         Ok(response) => {
                             trace.answered(&response);
@@ -144,7 +144,7 @@ impl Client {
                         Err(error) => {
                             let failure = error.failure;
                             trace.failed(failure);
-                            last_transport_error = Some((error, host));
+                            last_transport_error = Some((error, host_of(&uri)));
                             machine.handle_transport_error(self.now(), failure);
                         }
                     }

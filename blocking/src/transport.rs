@@ -67,6 +67,11 @@ impl UreqTransport {
     }
 
     /// A transport over an agent you configured yourself (proxy, TLS roots, timeouts).
+    ///
+    /// Failures of its name lookups and connections are classified from ureq's error alone;
+    /// the default agent's resolver and connector mark them, so that a TLS handshake that
+    /// failed is known not to have sent the request. Build yours with
+    /// `ureq::Agent::with_parts` if you need that too.
     pub fn with_agent(agent: ureq::Agent) -> Self {
         Self { agent }
     }

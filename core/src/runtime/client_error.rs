@@ -40,10 +40,9 @@ impl TransportError {
     }
 }
 
-/// The host (and port, when the URL names one) a request is for, as
+/// The host (and port, when the URL names one) a request's URL is for, as
 /// [`ClientError::Transport`] names it.
-pub fn host_of(request: &crate::wire::HttpRequest) -> Option<String> {
-    let uri = request.uri();
+pub fn host_of(uri: &http::Uri) -> Option<String> {
     let host = uri.host()?;
     Some(match uri.port_u16() {
         Some(port) => format!("{host}:{port}"),

@@ -37,13 +37,15 @@ pub(crate) fn keep(text: String) -> String {
 /// Server-sent text for a `Display`: control characters (line breaks, escapes, bidi
 /// overrides) written as escapes, at most [`MAX_SHOWN_CHARS`] characters.
 pub(crate) fn shown(text: &str) -> Shown<'_> {
-    Shown { text, max: MAX_SHOWN_CHARS }
+    Shown { text, max: MAX_SHOWN_CHARS, count_rest: true }
 }
 
 /// See [`shown`].
 pub(crate) struct Shown<'a> {
     text: &'a str,
     max: usize,
+    /// Whether to say how many characters were left out (when `text` is all there is).
+    count_rest: bool,
 }
 
 /// Characters that change how the text around them reads: bidi controls and the like.
@@ -56,6 +58,9 @@ impl fmt::Display for Shown<'_> {
         use fmt::Write;
         for (count, c) in self.text.chars().enumerate() {
             if count == self.max {
+                if !self.count_rest {
+                    return f.write_str("…");
+                }
                 let rest = self.text.chars().count().saturating_sub(count);
                 return write!(f, "… ({rest} more characters)");
             }
@@ -112,24 +117,26 @@ pub(crate) fn without(text: &str, secrets: &[&str]) -> String {
 
 /// A short, safe excerpt of a body: secrets in JSON members redacted (also in a body cut off
 /// in the middle), `hide` replaced, control characters escaped, at most `max` characters.
+///
+/// Only the first [`SCAN_BYTES`] of a body are read, so that showing the error of a huge
+/// answer costs little; past them the excerpt just ends with `…`.
 pub(crate) fn redacted_excerpt(body: &[u8], hide: &[&str], max: usize) -> String {
-    let text = String::from_utf8_lossy(body);
-    let redacted = match serde_json::from_str::<serde_json::Value>(&text) {
-        Ok(mut value) => {
+    let whole = body.len() <= SCAN_BYTES;
+    let text = String::from_utf8_lossy(&body[..body.len().min(SCAN_BYTES)]);
+    let parsed = if whole { serde_json::from_str::<serde_json::Value>(&text).ok() } else { None };
+    let redacted = match parsed {
+        Some(mut value) => {
             redact_value(&mut value);
             value.to_string()
         }
-        Err(_) => redact_text(&text),
+        None => redact_text(&text),
     };
     let redacted = without(redacted.trim(), hide);
-    shown(&redacted).limit(max).to_string()
+    Shown { text: &redacted, max, count_rest: whole }.to_string()
 }
 
-impl<'a> Shown<'a> {
-    fn limit(self, max: usize) -> Shown<'a> {
-        Shown { max, ..self }
-    }
-}
+/// How much of a body an excerpt reads.
+const SCAN_BYTES: usize = 16 * 1024;
 
 fn redact_value(value: &mut serde_json::Value) {
     match value {
@@ -267,5 +274,11 @@ mod tests {
         assert_eq!(excerpt, "<html>\\r\\necho: Bearer <redacted></html>");
         let long = redacted_excerpt(&[b'x'; 5000], &[], EXCERPT_CHARS);
         assert!(long.len() < EXCERPT_CHARS + 40, "{long}");
+        let mut huge = br#"{"root_password": ""#.to_vec();
+        huge.extend(std::iter::repeat_n(b'p', 10 * 1024 * 1024));
+        let excerpt = redacted_excerpt(&huge, &[], EXCERPT_CHARS);
+        assert_eq!(excerpt, r#"{"root_password": "<redacted>"#);
+        let excerpt = redacted_excerpt(&[b'y'; 10 * 1024 * 1024], &[], 10);
+        assert_eq!(excerpt, "yyyyyyyyyy…");
     }
 }

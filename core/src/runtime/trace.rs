@@ -66,6 +66,7 @@ fn page_of(request: &HttpRequest) -> Option<u64> {
 /// rounds of a wait, and whether a pause is a backoff or a wait between rounds.
 #[derive(Debug)]
 pub struct CallTrace {
+    #[cfg(feature = "tracing")]
     cfg: Config,
     last_uri: Option<String>,
     attempt: u32,
@@ -112,9 +113,10 @@ impl Instrumenter {
 pub struct Exchange {
     /// The HTTP method.
     pub method: String,
-    /// The path template, such as `/servers/{id}`, or `?` for a path outside the API.
+    /// The path template, such as `/servers/{id}`, or `?` for a path outside the API (empty
+    /// without the `tracing` feature, which alone reports it).
     pub path: String,
-    /// The operation's `operationId`, or `?`.
+    /// The operation's `operationId`, or `?` (always `?` without the `tracing` feature).
     pub operation: &'static str,
     /// The page asked for, for lists.
     pub page: Option<u64>,
@@ -128,7 +130,10 @@ impl CallTrace {
         let machine = short_type_name(machine);
         #[cfg(not(feature = "tracing"))]
         let _ = machine;
+        #[cfg(not(feature = "tracing"))]
+        let _ = cfg;
         Self {
+            #[cfg(feature = "tracing")]
             cfg: cfg.clone(),
             last_uri: None,
             attempt: 0,
@@ -173,7 +178,11 @@ impl CallTrace {
             self.attempt = 1;
             self.last_uri = Some(uri);
         }
+        // Finding the template costs a look through every endpoint: only when it is reported.
+        #[cfg(feature = "tracing")]
         let (operation, path) = endpoint_of(&self.cfg, request).unwrap_or(("?", "?".to_owned()));
+        #[cfg(not(feature = "tracing"))]
+        let (operation, path) = ("?", String::new());
         self.current.insert(Exchange {
             method: request.method().as_str().to_owned(),
             path,
