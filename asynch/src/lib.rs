@@ -28,7 +28,7 @@
 //! let server = client.server(created.server.id).wait_until_status_is(ServerStatus::Running).await?;
 //! println!("{} is {}", server.name, server.status);
 //!
-//! let mut servers = client.servers().get_all(ListServers::all());
+//! let mut servers = client.servers().list(ListServers::all());
 //! while let Some(server) = servers.next().await {
 //!     let server = server?;
 //!     println!("{} {}", server.id, server.name);
@@ -76,25 +76,29 @@
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
-mod actions;
 mod client;
 mod error;
-mod servers;
+mod facade;
+mod pages;
 pub mod transport;
 
-pub use actions::{ActionHandle, Actions};
 pub use client::{Client, ClientBuilder};
 pub use error::{Error, Result};
-pub use servers::{ServerHandle, ServerStream, Servers};
+pub use facade::*;
+pub use pages::PageStream;
 pub use transport::{ReqwestTransport, Transport, TransportError};
 
+pub use futures_core::Stream;
 pub use hcloud_core;
+pub use hcloud_core::prelude::*;
 pub use hcloud_core::servers::{
-    CreatePublicNet, CreateServer, CreatedServer, ListServers, RescueEnabled, RescueType, Sort,
-    SortDirection, SortField,
+    CreatePublicNet, CreateServer, CreatedServer, ListServers, RescueEnabled, RescueType, Sort, SortField,
 };
-pub use hcloud_core::{
-    Action, ActionId, ActionStatus, ApiError, Config, ErrorCode, PageCursor, RateLimit, RetryPolicy,
-    RootPassword, Server, ServerId, ServerStatus, SshKeyId, TransportFailure, TransportFailureKind,
-    WaitPolicy,
-};
+pub use hcloud_core::{HttpRequest, HttpResponse, TransportFailure, TransportFailureKind};
+
+/// Everything most programs need: `use hcloud_async::prelude::*;` brings the client, its
+/// error and every resource module, id and common type of the API.
+pub mod prelude {
+    pub use crate::{Client, ClientBuilder, Error, PageStream, Result};
+    pub use hcloud_core::prelude::*;
+}

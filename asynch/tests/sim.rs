@@ -86,7 +86,7 @@ async fn the_whole_story_against_the_simulator() {
     assert_eq!(server.labels["env"], "test");
 
     // Find it: by name through the stream, by name directly, and by id.
-    let by_name: Vec<_> = client.servers().get_all(ListServers::by_name("story-1")).collect().await;
+    let by_name: Vec<_> = client.servers().list(ListServers::by_name("story-1")).collect().await;
     assert_eq!(by_name.len(), 1);
     assert_eq!(by_name[0].as_ref().unwrap().id, id);
     assert_eq!(client.servers().get_by_name("story-1").await.unwrap().map(|s| s.id), Some(id));
@@ -94,31 +94,31 @@ async fn the_whole_story_against_the_simulator() {
     assert!(client.rate_limit().is_some(), "the simulator sends RateLimit-* headers");
 
     // Rename and relabel.
-    let renamed = client.server(id).change_name("story-renamed").await.unwrap();
+    let renamed = client.server(id).rename("story-renamed").await.unwrap();
     assert_eq!(renamed.name, "story-renamed");
-    let relabeled = client
-        .server(id)
-        .update_labels(BTreeMap::from([("tier".to_owned(), "web".to_owned())]))
-        .await
-        .unwrap();
+    let relabeled =
+        client.server(id).set_labels(BTreeMap::from([("tier".to_owned(), "web".to_owned())])).await.unwrap();
     assert_eq!(relabeled.labels, BTreeMap::from([("tier".to_owned(), "web".to_owned())]));
 
     // Rescue mode on and off.
-    let rescue =
-        client.server(id).enable_rescue_mode(Some(RescueType::Linux64), &[SshKeyId(1)]).await.unwrap();
+    let rescue = client
+        .server(id)
+        .enable_rescue_with(|rescue| rescue.rescue_type(RescueType::Linux64).ssh_key(SshKeyId(1)))
+        .await
+        .unwrap();
     assert!(rescue.root_password.as_ref().is_some_and(|p| !p.expose().is_empty()));
     client.actions().wait_for([rescue.action]).await.unwrap();
     assert!(client.server(id).get().await.unwrap().rescue_enabled);
-    let off = client.server(id).disable_rescue_mode().await.unwrap();
+    let off = client.server(id).disable_rescue().await.unwrap();
     let off = client.action(off.id).wait_until_status_is(ActionStatus::Success).await.unwrap();
     assert_eq!(off.status, ActionStatus::Success);
     assert!(!client.server(id).get().await.unwrap().rescue_enabled);
 
     // Backups on and off.
-    let backups = client.server(id).enable_backups().await.unwrap();
+    let backups = client.server(id).enable_backup().await.unwrap();
     client.actions().wait_for([backups]).await.unwrap();
     assert!(client.server(id).get().await.unwrap().backups_enabled());
-    let backups = client.server(id).disable_backups().await.unwrap();
+    let backups = client.server(id).disable_backup().await.unwrap();
     client.actions().wait_for([backups]).await.unwrap();
     assert!(!client.server(id).get().await.unwrap().backups_enabled());
 
@@ -139,7 +139,7 @@ async fn the_whole_story_against_the_simulator() {
 async fn a_wrong_token_is_an_authentication_error() {
     let sim = start_sim();
     let client = client_for(&sim, "wrong-token");
-    let error = client.servers().list(ListServers::all()).await.unwrap_err();
+    let error = client.servers().list_all(ListServers::all()).await.unwrap_err();
     assert!(error.is_authentication(), "{error:?}");
     assert!(!error.is_retryable());
     sim.shutdown();
@@ -168,7 +168,7 @@ async fn eight_tasks_share_one_client_against_the_simulator() {
         assert_eq!(names.len(), 5);
         assert!(names.windows(2).all(|w| w[0] == w[1]), "server {id}: {names:?}");
     }
-    assert_eq!(client.servers().list(ListServers::all()).await.unwrap().len(), 8);
+    assert_eq!(client.servers().list_all(ListServers::all()).await.unwrap().len(), 8);
     sim.shutdown();
 }
 
@@ -178,7 +178,7 @@ async fn paging_walks_every_page_of_the_simulator() {
     sim.with_simulator(|s| s.insert_servers(7));
     let client = client_for(&sim, "sim-token");
     let filter = ListServers { per_page: Some(3), ..ListServers::all() };
-    let mut stream = client.servers().get_all(filter);
+    let mut stream = client.servers().list(filter);
     let mut seen = Vec::new();
     while let Some(server) = stream.next().await {
         seen.push(server.unwrap().id);
@@ -198,7 +198,7 @@ async fn simulated_faults_are_retried_only_when_safe() {
     sim.with_simulator(|s| {
         s.inject_fault(FaultRule::new(FaultKind::BadGateway).method(http::Method::GET).times(2))
     });
-    assert_eq!(client.servers().list(ListServers::all()).await.unwrap().len(), 1);
+    assert_eq!(client.servers().list_all(ListServers::all()).await.unwrap().len(), 1);
 
     // A truncated body on a GET: a transport error (the connection closed mid-body),
     // not retried as it is neither a timeout nor a refused connection.
@@ -206,7 +206,7 @@ async fn simulated_faults_are_retried_only_when_safe() {
         s.clear_faults();
         s.inject_fault(FaultRule::new(FaultKind::Truncate).method(http::Method::GET).times(1))
     });
-    let error = client.servers().list(ListServers::all()).await.unwrap_err();
+    let error = client.servers().list_all(ListServers::all()).await.unwrap_err();
     assert!(error.is_transport(), "{error:?}");
     assert!(std::error::Error::source(&error).is_some());
 

@@ -7,13 +7,12 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use hcloud_core::{
-    ActionId, Config, Machine, Operation, RateLimit, RetryPolicy, Retrying, ServerId, Step, Timestamp,
-    WaitPolicy,
+    Config, Machine, Operation, PageCursor, Paged, Paginator, RateLimit, RawRequest, RetryPolicy, Retrying,
+    Step, Timestamp, WaitPolicy,
 };
 
-use crate::actions::{ActionHandle, Actions};
 use crate::error::{Error, Result};
-use crate::servers::{ServerHandle, Servers};
+use crate::pages::Pages;
 use crate::transport::{Transport, TransportError, UreqTransport, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 
 /// A blocking Hetzner Cloud API client.
@@ -53,7 +52,10 @@ impl std::fmt::Debug for Client {
 impl Client {
     /// A client with the default transport (ureq with the TLS the features pick, 10 s connect
     /// timeout, 60 s per exchange), the default retry policy and the default wait policies.
-    pub fn new(config: Config) -> Client {
+    ///
+    /// Errors: none today; the `Result` keeps the signature the same as the async client's,
+    /// whose HTTP client can fail to build.
+    pub fn new(config: Config) -> Result<Client> {
         Client::builder(config).build()
     }
 
@@ -69,7 +71,7 @@ impl Client {
     /// Errors: [`Error::Config`] when `HCLOUD_TOKEN` is unset or empty, and the core's input
     /// error when the token or the endpoint is malformed.
     pub fn from_env() -> Result<Client> {
-        Ok(Client::new(Config::from_variables(|name| std::env::var(name).ok())?))
+        Client::new(Config::from_variables(|name| std::env::var(name).ok())?)
     }
 
     /// The configuration in use.
@@ -87,24 +89,62 @@ impl Client {
         &self.inner.retry_policy
     }
 
-    /// The servers of the project.
-    pub fn servers(&self) -> Servers<'_> {
-        Servers::new(self)
+    /// Every entry of any list, lazily, page by page: the walk behind every `list` of the
+    /// facade, for any [`Paged`] operation of the core.
+    pub fn pages<Op: Paged>(&self, query: Op) -> Pages<Op> {
+        let cursor = query.start();
+        self.pages_from(query, cursor)
     }
 
-    /// One server, by id; nothing is fetched until a method is called.
-    pub fn server(&self, id: ServerId) -> ServerHandle<'_> {
-        ServerHandle::new(self, id)
+    /// [`pages`](Self::pages), resumed at `cursor` (from [`Pages::cursor`] of an earlier
+    /// walk, possibly in another process since it serializes).
+    pub fn pages_from<Op: Paged>(&self, query: Op, cursor: PageCursor) -> Pages<Op> {
+        let paginator = Paginator::resume(
+            query,
+            &self.inner.config,
+            self.inner.retry_policy.clone(),
+            self.next_seed(),
+            cursor,
+        );
+        Pages::new(self.clone(), paginator)
     }
 
-    /// Actions: reading them and waiting for them.
-    pub fn actions(&self) -> Actions<'_> {
-        Actions::new(self)
+    /// Every entry of any list, collected.
+    ///
+    /// Errors: the first error of the walk.
+    pub fn collect<Op: Paged>(&self, query: Op) -> Result<Vec<Op::Item>> {
+        self.pages(query).collect()
     }
 
-    /// One action, by id; nothing is fetched until a method is called.
-    pub fn action(&self, id: ActionId) -> ActionHandle<'_> {
-        ActionHandle::new(self, id)
+    /// The first entry of a list (every page, if needed) for which `matches` holds.
+    ///
+    /// Errors: the first error of the walk.
+    pub fn find<Op: Paged>(
+        &self,
+        query: Op,
+        mut matches: impl FnMut(&Op::Item) -> bool,
+    ) -> Result<Option<Op::Item>> {
+        for item in self.pages(query) {
+            let item = item?;
+            if matches(&item) {
+                return Ok(Some(item));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Any endpoint by hand, through the same headers, retries, rate-limit handling and
+    /// errors as every operation: the escape hatch for what this version does not describe.
+    /// The answer comes back as JSON (`null` without a body).
+    ///
+    /// Errors: as for any operation.
+    pub fn raw(
+        &self,
+        method: http::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> Result<serde_json::Value> {
+        self.execute(RawRequest::new(method, path, body))
     }
 
     /// Runs one operation with retries: the core's [`Retrying`] machine with the client's
@@ -274,13 +314,15 @@ impl ClientBuilder {
     }
 
     /// Builds the client.
-    pub fn build(self) -> Client {
+    ///
+    /// Errors: none today; the `Result` keeps the signature the same as the async client's.
+    pub fn build(self) -> Result<Client> {
         let transport = match self.transport {
             Some(transport) => transport,
             None => Box::new(UreqTransport::new(self.connect_timeout, self.timeout)),
         };
         let seed_base = self.seed.unwrap_or_else(random_seed);
-        Client {
+        Ok(Client {
             inner: Arc::new(Inner {
                 config: self.config,
                 transport,
@@ -292,7 +334,7 @@ impl ClientBuilder {
                 seed_counter: AtomicU64::new(0),
                 rate_limit: Mutex::new(None),
             }),
-        }
+        })
     }
 }
 
@@ -309,7 +351,7 @@ mod tests {
 
     #[test]
     fn seeds_are_deterministic_when_fixed_and_differ_per_call() {
-        let make = || Client::builder(Config::new("t").unwrap()).seed(7).build();
+        let make = || Client::builder(Config::new("t").unwrap()).seed(7).build().unwrap();
         let (a, b) = (make(), make());
         let first: Vec<u64> = (0..3).map(|_| a.next_seed()).collect();
         let second: Vec<u64> = (0..3).map(|_| b.next_seed()).collect();
@@ -322,6 +364,7 @@ mod tests {
         fn check<T: Send + Sync + Clone + 'static>() {}
         check::<Client>();
         fn owned_and_sendable<T: Send + 'static>() {}
-        owned_and_sendable::<crate::ServerIter>();
+        owned_and_sendable::<crate::Pages<hcloud_core::servers::ListServers>>();
+        owned_and_sendable::<crate::ServerHandle>();
     }
 }

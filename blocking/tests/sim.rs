@@ -35,6 +35,7 @@ fn client_for(sim: &SimServer, token: &str) -> Client {
         .status_wait_policy(fast)
         .seed(3)
         .build()
+        .unwrap()
 }
 
 #[test]
@@ -78,31 +79,32 @@ fn the_whole_story_runs_against_the_simulator() {
 
     // List by name, get by id.
     let listed: Vec<_> =
-        client.servers().get_all(ListServers::by_name("story-1")).collect::<Result<_, _>>().unwrap();
+        client.servers().list(ListServers::by_name("story-1")).collect::<Result<_, _>>().unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].id, id);
     assert_eq!(client.servers().get(id).unwrap().labels["env"], "test");
     assert_eq!(client.servers().get_by_name("story-1").unwrap().unwrap().id, id);
 
     // Rename.
-    let renamed = client.server(id).change_name("story-renamed").unwrap();
+    let renamed = client.server(id).rename("story-renamed").unwrap();
     assert_eq!(renamed.name, "story-renamed");
     assert!(client.servers().get_by_name("story-1").unwrap().is_none());
 
     // Rescue mode on and off.
-    let rescue = client.server(id).enable_rescue_mode(Some(RescueType::Linux64), &[]).unwrap();
+    let rescue =
+        client.server(id).enable_rescue_with(|rescue| rescue.rescue_type(RescueType::Linux64)).unwrap();
     let password = rescue.root_password.clone().expect("no key given, so a root password comes back");
     assert!(!password.expose().is_empty());
     assert!(!format!("{rescue:?}").contains(password.expose()), "Debug output redacts the password");
     client.actions().wait_for([rescue.action]).unwrap();
     assert!(client.server(id).get().unwrap().rescue_enabled);
-    let off = client.server(id).disable_rescue_mode().unwrap();
+    let off = client.server(id).disable_rescue().unwrap();
     let off = client.action(off.id).wait_until_status_is(ActionStatus::Success).unwrap();
     assert_eq!(off.status, ActionStatus::Success);
     assert!(!client.server(id).get().unwrap().rescue_enabled);
 
     // Backups.
-    let backup = client.server(id).enable_backups().unwrap();
+    let backup = client.server(id).enable_backup().unwrap();
     client.actions().wait_for([backup]).unwrap();
     assert!(client.server(id).get().unwrap().backups_enabled());
 
@@ -117,7 +119,7 @@ fn the_whole_story_runs_against_the_simulator() {
     assert!(missing.correlation_id().is_some());
     let missing = client.server(ServerId(987_654)).get().unwrap_err();
     assert!(missing.is_not_found(), "{missing:?}");
-    let wrong = client_for(&sim, "wrong-token").servers().list(ListServers::all()).unwrap_err();
+    let wrong = client_for(&sim, "wrong-token").servers().list_all(ListServers::all()).unwrap_err();
     assert!(wrong.is_authentication(), "{wrong:?}");
 
     assert!(client.rate_limit().is_some(), "the simulator sends RateLimit-* headers");
@@ -138,7 +140,7 @@ fn paging_walks_every_server_lazily_over_http() {
         client.servers().create(request).unwrap();
     }
     let filter = ListServers { per_page: Some(2), ..ListServers::all() };
-    let mut names: Vec<String> = client.servers().get_all(filter).map(|s| s.unwrap().name).collect();
+    let mut names: Vec<String> = client.servers().list(filter).map(|s| s.unwrap().name).collect();
     names.sort();
     assert_eq!(names, ["page-0", "page-1", "page-2", "page-3", "page-4"]);
     sim.shutdown();

@@ -21,6 +21,10 @@ pub struct Table {
     pub tag_modules: &'static [(&'static str, &'static str)],
     /// Operation type names where `PascalCase(operationId)` does not read well.
     pub op_names: &'static [(&'static str, &'static str)],
+    /// Facade method names where the path's verb does not read well.
+    pub facade_names: &'static [(&'static str, &'static str)],
+    /// Facade collection types whose plural-of-the-path name is taken by a model.
+    pub facade_collections: &'static [(&'static str, &'static str)],
     /// Operations whose constructors are written by hand.
     pub constructors: &'static [&'static str],
     /// Operations written by hand, with their path from the crate root.
@@ -126,6 +130,11 @@ pub static TABLE: Table = Table {
         ("poweroff_server", "PowerOffServer"),
         ("get_actions", "ListActionsByIds"),
     ],
+    facade_names: &[
+        ("apply_firewall_to_resources", "apply_to"),
+        ("remove_firewall_from_resources", "remove_from"),
+    ],
+    facade_collections: &[("/pricing", "Prices")],
     constructors: &[],
     manual_ops: &[("get_actions", "actions::ListActionsByIds")],
     names: &[

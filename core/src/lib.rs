@@ -54,8 +54,8 @@ pub use api::{
 };
 pub(crate) use runtime::open_enum;
 pub use runtime::{
-    client_error, config, error, machine, meta, operation, paginate, retry, secret, sort, validate, wait,
-    wire,
+    client_error, config, error, machine, meta, operation, paginate, raw, retry, secret, selector, sort,
+    validate, wait, wire,
 };
 
 pub use actions::{Action, ActionStatus, ActionStatusWait, HasActions};
@@ -70,9 +70,27 @@ pub use machine::{Machine, Step, Timestamp};
 pub use meta::{Pagination, RateLimit};
 pub use operation::{Endpoint, Operation};
 pub use paginate::{Page, PageCursor, Paged, Paginator};
+pub use raw::RawRequest;
 pub use retry::{RetryPolicy, Retrying};
 pub use secret::{RootPassword, Secret};
+pub use selector::LabelSelector;
 pub use servers::{Server, ServerStatus, ServerStatusWait};
 pub use sort::{Sort, SortDirection};
 pub use wait::{ActionWaiter, PollUntil, WaitPolicy};
 pub use wire::{HttpRequest, HttpResponse};
+
+/// What programs using the API need most, in one `use`: every resource module (so
+/// `volumes::CreateVolume` reads as it should), every typed id, and the common types. Both
+/// clients re-export it in their own `prelude`, beside their `Client`.
+pub mod prelude {
+    pub use crate::ids::*;
+    pub use crate::{
+        actions, certificates, common, datacenters, firewalls, floating_ips, images, isos,
+        load_balancer_types, load_balancers, locations, metrics, networks, placement_groups, pricing,
+        primary_ips, server_types, servers, ssh_keys, volumes, zones,
+    };
+    pub use crate::{
+        Action, ActionStatus, ApiError, Config, ErrorCode, HasActions, LabelSelector, PageCursor, RateLimit,
+        RawRequest, RetryPolicy, RootPassword, Secret, Server, ServerStatus, Sort, SortDirection, WaitPolicy,
+    };
+}

@@ -1147,14 +1147,14 @@ pub struct AddLoadBalancerService {
 }
 
 impl AddLoadBalancerService {
-    /// With the required `id`, `protocol`, `listen_port`, `destination_port`, `proxyprotocol`, `health_check`; the rest left to the API's defaults.
+    /// With the required `id`, `protocol`, `listen_port`, `destination_port`, `health_check`, `proxyprotocol`; the rest left to the API's defaults.
     pub fn new(
         id: LoadBalancerId,
         protocol: LoadBalancerServiceProtocol,
         listen_port: u64,
         destination_port: u64,
-        proxyprotocol: bool,
         health_check: AddLoadBalancerServiceHealthCheck,
+        proxyprotocol: bool,
     ) -> Self {
         Self {
             id,

@@ -1305,8 +1305,8 @@ pub struct ChangeServerType {
 }
 
 impl ChangeServerType {
-    /// With the required `id`, `upgrade_disk`, `server_type`; the rest left to the API's defaults.
-    pub fn new(id: ServerId, upgrade_disk: bool, server_type: impl Into<String>) -> Self {
+    /// With the required `id`, `server_type`, `upgrade_disk`; the rest left to the API's defaults.
+    pub fn new(id: ServerId, server_type: impl Into<String>, upgrade_disk: bool) -> Self {
         Self { id, upgrade_disk, server_type: server_type.into() }
     }
 }
