@@ -29,8 +29,12 @@ pub fn files(api: &Api, table: &Table) -> Result<Vec<(String, String)>, String> 
     out.push((format!("{API_DIR}/mod.rs"), api_mod(api, table)));
     out.push((format!("{API_DIR}/endpoints.md"), endpoints(api)));
     out.push((format!("{API_DIR}/dynamic/generated.rs"), dynamic_file(api)));
-    out.push(("blocking/src/facade.rs".to_owned(), facade::render(api, table, facade::Client::Blocking)?));
-    out.push(("asynch/src/facade.rs".to_owned(), facade::render(api, table, facade::Client::Async)?));
+    let (blocking, blocking_tests) = facade::render(api, table, facade::Client::Blocking)?;
+    let (asynch, asynch_tests) = facade::render(api, table, facade::Client::Async)?;
+    out.push(("blocking/src/facade.rs".to_owned(), blocking));
+    out.push(("blocking/tests/facade.rs".to_owned(), blocking_tests));
+    out.push(("asynch/src/facade.rs".to_owned(), asynch));
+    out.push(("asynch/tests/facade.rs".to_owned(), asynch_tests));
     Ok(out)
 }
 

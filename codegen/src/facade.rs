@@ -54,6 +54,34 @@ struct Owner {
     /// The resource's singular words, for docs: `volume`.
     noun: String,
     methods: Vec<String>,
+    cases: Vec<Case>,
+}
+
+/// One call of the method-level test table: a method, the operation it must send, and the
+/// call itself (after the receiver), with typical arguments from the API document.
+struct Case {
+    op_id: String,
+    call: String,
+    /// A list's walk: the test takes its first entry.
+    pages: bool,
+}
+
+fn case(op: &OpDef, call: String, pages: bool) -> Case {
+    Case { op_id: op.op.id.clone(), call, pages }
+}
+
+/// A typical argument for `field` of `op_id`, from the document.
+fn arg_expr(op_id: &str, wire: &str, ty: &Ty) -> String {
+    match ty {
+        Ty::Str => format!("arg::<String>(\"{op_id}\", \"{wire}\")"),
+        Ty::IdOrName(id) => format!("arg::<IdOrName<{id}>>(\"{op_id}\", \"{wire}\")"),
+        Ty::DateTime => format!("time_arg(\"{op_id}\", \"{wire}\")"),
+        _ => format!("arg(\"{op_id}\", \"{wire}\")"),
+    }
+}
+
+fn maximal(op_id: &str) -> String {
+    format!("maximal(\"{op_id}\")")
 }
 
 fn rust_ty(ty: &Ty) -> String {
@@ -111,8 +139,8 @@ fn noun(path: &str) -> String {
     singular(literal)
 }
 
-/// The methods of every owner, rendered for `client`.
-pub fn render(api: &Api, table: &Table, client: Client) -> Result<String, String> {
+/// The facade rendered for `client`, and its method-level test table.
+pub fn render(api: &Api, table: &Table, client: Client) -> Result<(String, String), String> {
     // Reading and waiting for actions is written by hand in each client (`client.actions()`).
     let ops: Vec<&OpDef> =
         api.ops.iter().filter(|o| !matches!(o.kind, OpKind::Manual(_)) && o.module != "actions").collect();
@@ -160,6 +188,7 @@ pub fn render(api: &Api, table: &Table, client: Client) -> Result<String, String
             accessor,
             noun: n,
             methods: Vec::new(),
+            cases: Vec::new(),
         });
         owners.len() - 1
     };
@@ -187,8 +216,9 @@ pub fn render(api: &Api, table: &Table, client: Client) -> Result<String, String
                 continue;
             }
             let index = order(&mut owners, &target, params);
-            let method = action_listing_method(generic, owner, client);
+            let (method, cases) = action_listing_method(op, generic, owner, client);
             owners[index].methods.push(method);
+            owners[index].cases.extend(cases);
             continue;
         }
         let item = item_path(path);
@@ -207,8 +237,9 @@ pub fn render(api: &Api, table: &Table, client: Client) -> Result<String, String
         let index = order(&mut owners, &target, params.clone());
         let held: Vec<&str> = params.iter().map(|(w, _, _)| w.as_str()).collect();
         let rest = path.strip_prefix(target.as_str()).unwrap_or_default();
-        let methods = methods_for(api, table, op, rest, &held, client)?;
+        let (methods, cases) = methods_for(api, table, op, rest, &held, client)?;
         owners[index].methods.extend(methods);
+        owners[index].cases.extend(cases);
         // The collection also reads one by id: `client.volumes().get(id)`.
         if op.op.method == "GET"
             && item.as_deref() == Some(path.as_str())
@@ -217,8 +248,9 @@ pub fn render(api: &Api, table: &Table, client: Client) -> Result<String, String
         {
             let collection = path.rsplit_once('/').map(|(head, _)| head).unwrap_or_default().to_owned();
             let index = order(&mut owners, &collection, Vec::new());
-            let methods = methods_for(api, table, op, "/{}", &[], client)?;
+            let (methods, cases) = methods_for(api, table, op, "/{}", &[], client)?;
             owners[index].methods.extend(methods);
+            owners[index].cases.extend(cases);
         }
     }
     // Nested handles need their parents (and collections) to exist.
@@ -231,12 +263,22 @@ pub fn render(api: &Api, table: &Table, client: Client) -> Result<String, String
             }
         }
     }
-    Ok(file(api, table, &owners, client))
+    Ok((file(api, table, &owners, client), tests_file(&owners, client)))
 }
 
-fn action_listing_method(generic: &str, owner: &str, client: Client) -> String {
+fn action_listing_method(def: &OpDef, generic: &str, owner: &str, client: Client) -> (String, Vec<Case>) {
+    let id = def.op.id.as_str();
+    let cases = match generic {
+        "ListKindActions" => vec![case(def, format!("actions({})", maximal(id)), true)],
+        "GetKindAction" => vec![case(def, format!("action(arg(\"{id}\", \"id\"))"), false)],
+        "ListActionsOf" => vec![
+            case(def, "actions()".into(), true),
+            case(def, format!("actions_with(|_| {})", maximal(id)), true),
+        ],
+        _ => vec![case(def, format!("action(arg(\"{id}\", \"action_id\"))"), false)],
+    };
     let op = format!("{generic}<{owner}>");
-    match generic {
+    let code = match generic {
         "ListKindActions" => format!(
             "/// The actions of every resource of this kind (`GET …/actions`), every page.\n\
              pub fn actions(&self, filter: ListKindActions<{owner}>) -> {} {{\n\
@@ -266,7 +308,8 @@ fn action_listing_method(generic: &str, owner: &str, client: Client) -> String {
             client.returns("Action"),
             if owner.starts_with("IdOrName") { "id_or_name.clone()" } else { "id" },
         ),
-    }
+    };
+    (code, cases)
 }
 
 /// The methods one operation gives its owner. `rest` is the path after the owner's
@@ -278,8 +321,10 @@ fn methods_for(
     rest: &str,
     held: &[&str],
     client: Client,
-) -> Result<Vec<String>, String> {
+) -> Result<(Vec<String>, Vec<Case>), String> {
     let put = op.op.method == "PUT";
+    let id = op.op.id.as_str();
+    let mut cases = Vec::new();
     let by_collection = rest == "/{}";
     let held_field =
         |f: &Field, place: FieldPlace| place == FieldPlace::Path && held.contains(&f.wire.as_str());
@@ -318,6 +363,7 @@ fn methods_for(
         }
     };
     let args: Vec<String> = required.iter().map(|f| format!("{}: {}", f.rust, argument(&f.ty).0)).collect();
+    let values: Vec<String> = required.iter().map(|f| arg_expr(id, &f.wire, &f.ty)).collect();
     let mut out = Vec::new();
 
     // Lists: a lazy walk, everything collected, and one by name.
@@ -332,6 +378,8 @@ fn methods_for(
             op = op.name,
             pages = client.pages(&op.name)
         ));
+        cases.push(case(op, format!("list({})", maximal(id)), true));
+        cases.push(case(op, format!("list_all({})", maximal(id)), false));
         out.push(format!(
             "/// {doc} Every page, collected.\n\
              pub fn list_all(&self, filter: {op}) -> {ret} {{\nself.client.collect(filter)\n}}\n",
@@ -361,8 +409,9 @@ fn methods_for(
                 op = op.name,
                 ret = client.returns(&format!("Option<{item}>"))
             ));
+            cases.push(case(op, format!("get_by_name(arg::<String>(\"{id}\", \"name\"))"), false));
         }
-        return Ok(out);
+        return Ok((out, cases));
     }
     if op.paged {
         // A list below a handle: `zone.rrsets()`.
@@ -378,7 +427,9 @@ fn methods_for(
             op = op.name,
             pages = client.pages(&op.name)
         ));
-        return Ok(out);
+        cases.push(case(op, format!("{name}()"), true));
+        cases.push(case(op, format!("{name}_with(|_| {})", maximal(id)), true));
+        return Ok((out, cases));
     }
     // Creating in a collection: the caller builds the whole request.
     if op.op.method == "POST" && held.is_empty() && rest.is_empty() {
@@ -387,7 +438,8 @@ fn methods_for(
             op = op.name,
             ret = client.returns(&output)
         ));
-        return Ok(out);
+        cases.push(case(op, format!("{name}({})", maximal(id)), false));
+        return Ok((out, cases));
     }
     let call = construct(&from);
     let ret = client.returns(&output);
@@ -398,6 +450,7 @@ fn methods_for(
             sep = if args.is_empty() { "" } else { ", " },
             args = args.join(", "),
         ));
+        cases.push(case(op, format!("{name}({})", values.join(", ")), false));
     }
     if optional {
         let with = if plain { format!("{name}_with") } else { name.clone() };
@@ -414,6 +467,9 @@ fn methods_for(
             args = args.join(", "),
             op = op.name,
         ));
+        let mut given = values.clone();
+        given.push(format!("|_| {}", maximal(id)));
+        cases.push(case(op, format!("{with}({})", given.join(", ")), false));
     }
     // Updates name the usual changes: `rename(name)`, `set_labels(labels)`.
     if put && !plain {
@@ -427,10 +483,16 @@ fn methods_for(
                     "/// {doc} Changes only `{field}`.\npub fn {method}(&self, {var}: {arg}) -> {ret} {{\n\
                      let mut request = {call};\nrequest.{field} = Some({value});\nself.client.execute(request)\n}}\n",
                 ));
+                let given = if field == "name" {
+                    format!("arg::<String>(\"{id}\", \"name\")")
+                } else {
+                    format!("arg(\"{id}\", \"labels\")")
+                };
+                cases.push(case(op, format!("{method}({given})"), false));
             }
         }
     }
-    Ok(out)
+    Ok((out, cases))
 }
 
 /// `get`, `update`, `delete`, `attach` (the verb after `/actions/`), `metrics` (the literal
@@ -769,4 +831,94 @@ fn file(api: &Api, table: &Table, owners: &[Owner], client: Client) -> String {
     let uses = imports(api, table, &out[uses_at..]);
     out.insert_str(uses_at, &uses);
     out
+}
+
+/// The receiver of a case: `client.volumes()`, `client.volume(arg(..))`, or a nested handle
+/// reached through its parent, with typical path parameters of `op_id`.
+fn receiver(owners: &[Owner], owner: &Owner, op_id: &str) -> String {
+    let args = |params: &[(String, String, Ty)]| -> String {
+        params.iter().map(|(wire, _, ty)| arg_expr(op_id, wire, ty)).collect::<Vec<_>>().join(", ")
+    };
+    match owner.parent.as_deref().and_then(|p| owners.iter().find(|o| o.path == p)) {
+        Some(parent) => {
+            let own = &owner.params[parent.params.len()..];
+            format!("{}.{}({})", receiver(owners, parent, op_id), owner.accessor, args(own))
+        }
+        None => format!("client.{}({})", owner.accessor, args(&owner.params)),
+    }
+}
+
+/// The method-level test table: every method of the facade, called with typical arguments
+/// over an in-memory API that checks each request against the document.
+fn tests_file(owners: &[Owner], client: Client) -> String {
+    let crate_name = match client {
+        Client::Blocking => "hcloud_blocking",
+        Client::Async => "hcloud_async",
+    };
+    let mut rows = String::new();
+    let mut count = 0;
+    for owner in owners {
+        for case in &owner.cases {
+            count += 1;
+            let call = format!("{}.{}", receiver(owners, owner, &case.op_id), case.call);
+            let label = format!("{}.{}", owner.type_name, case.call.split('(').next().unwrap_or_default());
+            let body = match (client, case.pages) {
+                (Client::Blocking, false) => format!("{call}.map(drop)"),
+                (Client::Blocking, true) => format!("{call}.next().transpose().map(drop)"),
+                (Client::Async, false) => {
+                    format!("let call = {call};\nBox::pin(async move {{ call.await.map(drop) }})")
+                }
+                (Client::Async, true) => {
+                    format!("let mut pages = {call};\nBox::pin(async move {{ pages.next().await.transpose().map(drop) }})")
+                }
+            };
+            let _ = writeln!(rows, "(\"{label}\", \"{}\", |client| {{\n{body}\n}}),", case.op_id);
+        }
+    }
+    let (transport, call_type, run) = match client {
+        Client::Blocking => (
+            "impl Transport for Api {\nfn send(&self, request: HttpRequest) -> std::result::Result<HttpResponse, TransportError> {\nOk(self.0.answer(&request))\n}\n}\n",
+            "fn(&Client) -> Result<()>",
+            "call(&client).map_err(|e| e.to_string())",
+        ),
+        Client::Async => (
+            "impl Transport for Api {\nfn send(&self, request: HttpRequest) -> BoxFuture<'_, std::result::Result<HttpResponse, TransportError>> {\nlet answer = self.0.answer(&request);\nBox::pin(async move { Ok(answer) })\n}\n}\n",
+            "fn(&Client) -> BoxFuture<'static, Result<()>>",
+            "runtime.block_on(async { tokio::spawn(call(&client)).await }).expect(\"the call's task ran\").map_err(|e| e.to_string())",
+        ),
+    };
+    let runtime = match client {
+        Client::Blocking => "",
+        Client::Async => {
+            "let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();\n"
+        }
+    };
+    let async_uses = match client {
+        Client::Blocking => "",
+        Client::Async => "use hcloud_async::transport::BoxFuture;\n",
+    };
+    let spawn_note = match client {
+        Client::Blocking => "",
+        Client::Async => "\n//!\n//! Every call's future is spawned on the runtime, so each is checked to be `Send + 'static` when\n//! this file compiles.",
+    };
+    format!(
+        "{HEADER}\n//! Every method of the facade ({count} calls), with typical arguments from the API document,\n\
+         //! over an in-memory API that checks each request against the document and answers with a\n\
+         //! typical answer: each call must send its operation and read the answer.{spawn_note}\n\n\
+         use {crate_name}::*;\n{async_uses}use hcloud_testkit::facade::{{arg, check, maximal, time_arg, Harness}};\n\n\
+         struct Api(Harness);\n\n{transport}\n\
+         type Call = {call_type};\n\n\
+         fn cases() -> Vec<(&'static str, &'static str, Call)> {{\nvec![\n{rows}]\n}}\n\n\
+         #[test]\nfn every_method_sends_its_operation_and_reads_the_answer() {{\n\
+         let harness = Harness::new();\n\
+         let client = Client::builder(Config::new(\"facade-token\").unwrap())\n\
+         .retry_policy(RetryPolicy::none())\n.transport(Api(harness.clone()))\n.build()\n.unwrap();\n\
+         {runtime}\
+         let cases = cases();\nlet mut failures = Vec::new();\n\
+         for (label, expected, call) in &cases {{\n\
+         let outcome = {run};\n\
+         if let Err(problem) = check(label, expected, outcome, harness.take()) {{\nfailures.push(problem);\n}}\n}}\n\
+         assert!(failures.is_empty(), \"{{}} of {{}} calls failed:\\n{{}}\", failures.len(), cases.len(), failures.join(\"\\n\"));\n\
+         assert_eq!(cases.len(), {count});\n}}\n"
+    )
 }
