@@ -95,12 +95,12 @@ impl Client {
         &self.inner.retry_policy
     }
 
-    /// The policy [`Actions::wait_for`] uses.
+    /// The policy [`Actions::wait_for`](crate::Actions::wait_for) uses.
     pub fn action_wait_policy(&self) -> &WaitPolicy {
         &self.inner.action_wait_policy
     }
 
-    /// The policy [`ServerHandle::wait_until_status_is`] uses.
+    /// The policy [`ServerHandle::wait_until_status_is`](crate::ServerHandle::wait_until_status_is) uses.
     pub fn status_wait_policy(&self) -> &WaitPolicy {
         &self.inner.status_wait_policy
     }
@@ -344,14 +344,14 @@ impl ClientBuilder {
         self
     }
 
-    /// How [`Actions::wait_for`] polls (default [`WaitPolicy::for_actions`]).
+    /// How [`Actions::wait_for`](crate::Actions::wait_for) polls (default [`WaitPolicy::for_actions`]).
     pub fn action_wait_policy(mut self, policy: WaitPolicy) -> Self {
         self.action_wait_policy = policy;
         self
     }
 
-    /// How [`ServerHandle::wait_until_status_is`] and
-    /// [`ActionHandle::wait_until_status_is`] poll (default [`WaitPolicy::default`]: 20
+    /// How [`ServerHandle::wait_until_status_is`](crate::ServerHandle::wait_until_status_is) and
+    /// [`ActionHandle::wait_until_status_is`](crate::ActionHandle::wait_until_status_is) poll (default [`WaitPolicy::default`]: 20
     /// polls, 1 s apart).
     pub fn status_wait_policy(mut self, policy: WaitPolicy) -> Self {
         self.status_wait_policy = policy;

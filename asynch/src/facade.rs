@@ -239,6 +239,20 @@ impl Client {
 }
 
 /// The certificates calls (`/certificates`). Cheap to clone; every call clones what it needs, so its futures are `'static`.
+///
+/// ```no_run
+/// use hcloud_async::{Client, Result};
+/// use hcloud_async::certificates::ListCertificates;
+///
+/// # async fn demo() -> Result<()> {
+/// let client = Client::from_env()?;
+/// let mut entries = client.certificates().list(ListCertificates::all());
+/// while let Some(entry) = entries.next().await {
+///     println!("{:?}", entry?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct Certificates {
     pub(crate) client: Client,
@@ -295,6 +309,17 @@ impl Certificates {
 }
 
 /// One certificate (`/certificates/{id}`). Cheap to clone; every call clones what it needs, so its futures are `'static`.
+///
+/// ```no_run
+/// use hcloud_async::{Client, Result};
+/// use hcloud_async::CertificateId;
+///
+/// # async fn demo() -> Result<()> {
+/// let client = Client::from_env()?;
+/// println!("{:?}", client.certificate(CertificateId(42)).get().await?);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct CertificateHandle {
     pub(crate) client: Client,
@@ -370,6 +395,20 @@ impl CertificateHandle {
 }
 
 /// The datacenters calls (`/datacenters`). Cheap to clone; every call clones what it needs, so its futures are `'static`.
+///
+/// ```no_run
+/// use hcloud_async::{Client, Result};
+/// use hcloud_async::datacenters::ListDatacenters;
+///
+/// # async fn demo() -> Result<()> {
+/// let client = Client::from_env()?;
+/// let mut entries = client.datacenters().list(ListDatacenters::all());
+/// while let Some(entry) = entries.next().await {
+///     println!("{:?}", entry?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct Datacenters {
     pub(crate) client: Client,
@@ -405,6 +444,20 @@ impl Datacenters {
 }
 
 /// The firewalls calls (`/firewalls`). Cheap to clone; every call clones what it needs, so its futures are `'static`.
+///
+/// ```no_run
+/// use hcloud_async::{Client, Result};
+/// use hcloud_async::firewalls::ListFirewalls;
+///
+/// # async fn demo() -> Result<()> {
+/// let client = Client::from_env()?;
+/// let mut entries = client.firewalls().list(ListFirewalls::all());
+/// while let Some(entry) = entries.next().await {
+///     println!("{:?}", entry?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct Firewalls {
     pub(crate) client: Client,
@@ -458,6 +511,17 @@ impl Firewalls {
 }
 
 /// One firewall (`/firewalls/{id}`). Cheap to clone; every call clones what it needs, so its futures are `'static`.
+///
+/// ```no_run
+/// use hcloud_async::{Client, Result};
+/// use hcloud_async::FirewallId;
+///
+/// # async fn demo() -> Result<()> {
+/// let client = Client::from_env()?;
+/// println!("{:?}", client.firewall(FirewallId(42)).get().await?);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct FirewallHandle {
     pub(crate) client: Client,
@@ -549,6 +613,20 @@ impl FirewallHandle {
 }
 
 /// The floating ips calls (`/floating_ips`). Cheap to clone; every call clones what it needs, so its futures are `'static`.
+///
+/// ```no_run
+/// use hcloud_async::{Client, Result};
+/// use hcloud_async::floating_ips::ListFloatingIps;
+///
+/// # async fn demo() -> Result<()> {
+/// let client = Client::from_env()?;
+/// let mut entries = client.floating_ips().list(ListFloatingIps::all());
+/// while let Some(entry) = entries.next().await {
+///     println!("{:?}", entry?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct FloatingIps {
     pub(crate) client: Client,
@@ -605,6 +683,17 @@ impl FloatingIps {
 }
 
 /// One floating ip (`/floating_ips/{id}`). Cheap to clone; every call clones what it needs, so its futures are `'static`.
+///
+/// ```no_run
+/// use hcloud_async::{Client, Result};
+/// use hcloud_async::FloatingIpId;
+///
+/// # async fn demo() -> Result<()> {
+/// let client = Client::from_env()?;
+/// println!("{:?}", client.floating_ip(FloatingIpId(42)).get().await?);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct FloatingIpHandle {
     pub(crate) client: Client,
@@ -715,6 +804,20 @@ impl FloatingIpHandle {
 }
 
 /// The images calls (`/images`). Cheap to clone; every call clones what it needs, so its futures are `'static`.
+///
+/// ```no_run
+/// use hcloud_async::{Client, Result};
+/// use hcloud_async::images::ListImages;
+///
+/// # async fn demo() -> Result<()> {
+/// let client = Client::from_env()?;
+/// let mut entries = client.images().list(ListImages::all());
+/// while let Some(entry) = entries.next().await {
+///     println!("{:?}", entry?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct Images {
     pub(crate) client: Client,
@@ -759,6 +862,17 @@ impl Images {
 }
 
 /// One image (`/images/{id}`). Cheap to clone; every call clones what it needs, so its futures are `'static`.
+///
+/// ```no_run
+/// use hcloud_async::{Client, Result};
+/// use hcloud_async::ImageId;
+///
+/// # async fn demo() -> Result<()> {
+/// let client = Client::from_env()?;
+/// println!("{:?}", client.image(ImageId(42)).get().await?);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct ImageHandle {
     pub(crate) client: Client,
@@ -832,6 +946,20 @@ impl ImageHandle {
 }
 
 /// The isos calls (`/isos`). Cheap to clone; every call clones what it needs, so its futures are `'static`.
+///
+/// ```no_run
+/// use hcloud_async::{Client, Result};
+/// use hcloud_async::isos::ListIsos;
+///
+/// # async fn demo() -> Result<()> {
+/// let client = Client::from_env()?;
+/// let mut entries = client.isos().list(ListIsos::all());
+/// while let Some(entry) = entries.next().await {
+///     println!("{:?}", entry?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct Isos {
     pub(crate) client: Client,
@@ -866,6 +994,20 @@ impl Isos {
 }
 
 /// The load balancer types calls (`/load_balancer_types`). Cheap to clone; every call clones what it needs, so its futures are `'static`.
+///
+/// ```no_run
+/// use hcloud_async::{Client, Result};
+/// use hcloud_async::load_balancer_types::ListLoadBalancerTypes;
+///
+/// # async fn demo() -> Result<()> {
+/// let client = Client::from_env()?;
+/// let mut entries = client.load_balancer_types().list(ListLoadBalancerTypes::all());
+/// while let Some(entry) = entries.next().await {
+///     println!("{:?}", entry?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct LoadBalancerTypes {
     pub(crate) client: Client,
@@ -906,6 +1048,20 @@ impl LoadBalancerTypes {
 }
 
 /// The load balancers calls (`/load_balancers`). Cheap to clone; every call clones what it needs, so its futures are `'static`.
+///
+/// ```no_run
+/// use hcloud_async::{Client, Result};
+/// use hcloud_async::load_balancers::ListLoadBalancers;
+///
+/// # async fn demo() -> Result<()> {
+/// let client = Client::from_env()?;
+/// let mut entries = client.load_balancers().list(ListLoadBalancers::all());
+/// while let Some(entry) = entries.next().await {
+///     println!("{:?}", entry?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct LoadBalancers {
     pub(crate) client: Client,
@@ -963,6 +1119,17 @@ impl LoadBalancers {
 }
 
 /// One load balancer (`/load_balancers/{id}`). Cheap to clone; every call clones what it needs, so its futures are `'static`.
+///
+/// ```no_run
+/// use hcloud_async::{Client, Result};
+/// use hcloud_async::LoadBalancerId;
+///
+/// # async fn demo() -> Result<()> {
+/// let client = Client::from_env()?;
+/// println!("{:?}", client.load_balancer(LoadBalancerId(42)).get().await?);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct LoadBalancerHandle {
     pub(crate) client: Client,
@@ -1227,6 +1394,20 @@ impl LoadBalancerHandle {
 }
 
 /// The locations calls (`/locations`). Cheap to clone; every call clones what it needs, so its futures are `'static`.
+///
+/// ```no_run
+/// use hcloud_async::{Client, Result};
+/// use hcloud_async::locations::ListLocations;
+///
+/// # async fn demo() -> Result<()> {
+/// let client = Client::from_env()?;
+/// let mut entries = client.locations().list(ListLocations::all());
+/// while let Some(entry) = entries.next().await {
+///     println!("{:?}", entry?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct Locations {
     pub(crate) client: Client,
@@ -1262,6 +1443,20 @@ impl Locations {
 }
 
 /// The networks calls (`/networks`). Cheap to clone; every call clones what it needs, so its futures are `'static`.
+///
+/// ```no_run
+/// use hcloud_async::{Client, Result};
+/// use hcloud_async::networks::ListNetworks;
+///
+/// # async fn demo() -> Result<()> {
+/// let client = Client::from_env()?;
+/// let mut entries = client.networks().list(ListNetworks::all());
+/// while let Some(entry) = entries.next().await {
+///     println!("{:?}", entry?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct Networks {
     pub(crate) client: Client,
@@ -1312,6 +1507,17 @@ impl Networks {
 }
 
 /// One network (`/networks/{id}`). Cheap to clone; every call clones what it needs, so its futures are `'static`.
+///
+/// ```no_run
+/// use hcloud_async::{Client, Result};
+/// use hcloud_async::NetworkId;
+///
+/// # async fn demo() -> Result<()> {
+/// let client = Client::from_env()?;
+/// println!("{:?}", client.network(NetworkId(42)).get().await?);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct NetworkHandle {
     pub(crate) client: Client,
@@ -1445,6 +1651,20 @@ impl NetworkHandle {
 }
 
 /// The placement groups calls (`/placement_groups`). Cheap to clone; every call clones what it needs, so its futures are `'static`.
+///
+/// ```no_run
+/// use hcloud_async::{Client, Result};
+/// use hcloud_async::placement_groups::ListPlacementGroups;
+///
+/// # async fn demo() -> Result<()> {
+/// let client = Client::from_env()?;
+/// let mut entries = client.placement_groups().list(ListPlacementGroups::all());
+/// while let Some(entry) = entries.next().await {
+///     println!("{:?}", entry?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct PlacementGroups {
     pub(crate) client: Client,
@@ -1489,6 +1709,17 @@ impl PlacementGroups {
 }
 
 /// One placement group (`/placement_groups/{id}`). Cheap to clone; every call clones what it needs, so its futures are `'static`.
+///
+/// ```no_run
+/// use hcloud_async::{Client, Result};
+/// use hcloud_async::PlacementGroupId;
+///
+/// # async fn demo() -> Result<()> {
+/// let client = Client::from_env()?;
+/// println!("{:?}", client.placement_group(PlacementGroupId(42)).get().await?);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct PlacementGroupHandle {
     pub(crate) client: Client,
@@ -1541,6 +1772,16 @@ impl PlacementGroupHandle {
 }
 
 /// The pricing calls (`/pricing`). Cheap to clone; every call clones what it needs, so its futures are `'static`.
+///
+/// ```no_run
+/// use hcloud_async::{Client, Result};
+///
+/// # async fn demo() -> Result<()> {
+/// let client = Client::from_env()?;
+/// println!("{:?}", client.pricing().get().await?);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct Prices {
     pub(crate) client: Client,
@@ -1554,6 +1795,20 @@ impl Prices {
 }
 
 /// The primary ips calls (`/primary_ips`). Cheap to clone; every call clones what it needs, so its futures are `'static`.
+///
+/// ```no_run
+/// use hcloud_async::{Client, Result};
+/// use hcloud_async::primary_ips::ListPrimaryIps;
+///
+/// # async fn demo() -> Result<()> {
+/// let client = Client::from_env()?;
+/// let mut entries = client.primary_ips().list(ListPrimaryIps::all());
+/// while let Some(entry) = entries.next().await {
+///     println!("{:?}", entry?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct PrimaryIps {
     pub(crate) client: Client,
@@ -1607,6 +1862,17 @@ impl PrimaryIps {
 }
 
 /// One primary ip (`/primary_ips/{id}`). Cheap to clone; every call clones what it needs, so its futures are `'static`.
+///
+/// ```no_run
+/// use hcloud_async::{Client, Result};
+/// use hcloud_async::PrimaryIpId;
+///
+/// # async fn demo() -> Result<()> {
+/// let client = Client::from_env()?;
+/// println!("{:?}", client.primary_ip(PrimaryIpId(42)).get().await?);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct PrimaryIpHandle {
     pub(crate) client: Client,
@@ -1713,6 +1979,20 @@ impl PrimaryIpHandle {
 }
 
 /// The server types calls (`/server_types`). Cheap to clone; every call clones what it needs, so its futures are `'static`.
+///
+/// ```no_run
+/// use hcloud_async::{Client, Result};
+/// use hcloud_async::server_types::ListServerTypes;
+///
+/// # async fn demo() -> Result<()> {
+/// let client = Client::from_env()?;
+/// let mut entries = client.server_types().list(ListServerTypes::all());
+/// while let Some(entry) = entries.next().await {
+///     println!("{:?}", entry?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct ServerTypes {
     pub(crate) client: Client,
@@ -1748,6 +2028,20 @@ impl ServerTypes {
 }
 
 /// The servers calls (`/servers`). Cheap to clone; every call clones what it needs, so its futures are `'static`.
+///
+/// ```no_run
+/// use hcloud_async::{Client, Result};
+/// use hcloud_async::servers::ListServers;
+///
+/// # async fn demo() -> Result<()> {
+/// let client = Client::from_env()?;
+/// let mut entries = client.servers().list(ListServers::all());
+/// while let Some(entry) = entries.next().await {
+///     println!("{:?}", entry?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct Servers {
     pub(crate) client: Client,
@@ -1801,6 +2095,17 @@ impl Servers {
 }
 
 /// One server (`/servers/{id}`). Cheap to clone; every call clones what it needs, so its futures are `'static`.
+///
+/// ```no_run
+/// use hcloud_async::{Client, Result};
+/// use hcloud_async::ServerId;
+///
+/// # async fn demo() -> Result<()> {
+/// let client = Client::from_env()?;
+/// println!("{:?}", client.server(ServerId(42)).get().await?);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct ServerHandle {
     pub(crate) client: Client,
@@ -2081,6 +2386,20 @@ impl ServerHandle {
 }
 
 /// The ssh keys calls (`/ssh_keys`). Cheap to clone; every call clones what it needs, so its futures are `'static`.
+///
+/// ```no_run
+/// use hcloud_async::{Client, Result};
+/// use hcloud_async::ssh_keys::ListSshKeys;
+///
+/// # async fn demo() -> Result<()> {
+/// let client = Client::from_env()?;
+/// let mut entries = client.ssh_keys().list(ListSshKeys::all());
+/// while let Some(entry) = entries.next().await {
+///     println!("{:?}", entry?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct SshKeys {
     pub(crate) client: Client,
@@ -2121,6 +2440,17 @@ impl SshKeys {
 }
 
 /// One ssh key (`/ssh_keys/{id}`). Cheap to clone; every call clones what it needs, so its futures are `'static`.
+///
+/// ```no_run
+/// use hcloud_async::{Client, Result};
+/// use hcloud_async::SshKeyId;
+///
+/// # async fn demo() -> Result<()> {
+/// let client = Client::from_env()?;
+/// println!("{:?}", client.ssh_key(SshKeyId(42)).get().await?);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct SshKeyHandle {
     pub(crate) client: Client,
@@ -2170,6 +2500,20 @@ impl SshKeyHandle {
 }
 
 /// The volumes calls (`/volumes`). Cheap to clone; every call clones what it needs, so its futures are `'static`.
+///
+/// ```no_run
+/// use hcloud_async::{Client, Result};
+/// use hcloud_async::volumes::ListVolumes;
+///
+/// # async fn demo() -> Result<()> {
+/// let client = Client::from_env()?;
+/// let mut entries = client.volumes().list(ListVolumes::all());
+/// while let Some(entry) = entries.next().await {
+///     println!("{:?}", entry?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct Volumes {
     pub(crate) client: Client,
@@ -2223,6 +2567,17 @@ impl Volumes {
 }
 
 /// One volume (`/volumes/{id}`). Cheap to clone; every call clones what it needs, so its futures are `'static`.
+///
+/// ```no_run
+/// use hcloud_async::{Client, Result};
+/// use hcloud_async::VolumeId;
+///
+/// # async fn demo() -> Result<()> {
+/// let client = Client::from_env()?;
+/// println!("{:?}", client.volume(VolumeId(42)).get().await?);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct VolumeHandle {
     pub(crate) client: Client,
@@ -2327,6 +2682,20 @@ impl VolumeHandle {
 }
 
 /// The zones calls (`/zones`). Cheap to clone; every call clones what it needs, so its futures are `'static`.
+///
+/// ```no_run
+/// use hcloud_async::{Client, Result};
+/// use hcloud_async::zones::ListZones;
+///
+/// # async fn demo() -> Result<()> {
+/// let client = Client::from_env()?;
+/// let mut entries = client.zones().list(ListZones::all());
+/// while let Some(entry) = entries.next().await {
+///     println!("{:?}", entry?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct Zones {
     pub(crate) client: Client,
@@ -2380,6 +2749,16 @@ impl Zones {
 }
 
 /// One zone (`/zones/{id_or_name}`). Cheap to clone; every call clones what it needs, so its futures are `'static`.
+///
+/// ```no_run
+/// use hcloud_async::{Client, Result};
+///
+/// # async fn demo() -> Result<()> {
+/// let client = Client::from_env()?;
+/// println!("{:?}", client.zone("example.com").get().await?);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct ZoneHandle {
     pub(crate) client: Client,
@@ -2523,6 +2902,17 @@ impl ZoneHandle {
 }
 
 /// One rrset (`/zones/{id_or_name}/rrsets/{rr_name}/{rr_type}`). Cheap to clone; every call clones what it needs, so its futures are `'static`.
+///
+/// ```no_run
+/// use hcloud_async::{Client, Result};
+/// use hcloud_async::zones::RrsetType;
+///
+/// # async fn demo() -> Result<()> {
+/// let client = Client::from_env()?;
+/// println!("{:?}", client.zone("example.com").rrset("www", RrsetType::A).get().await?);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct RrsetHandle {
     pub(crate) client: Client,

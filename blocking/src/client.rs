@@ -206,7 +206,7 @@ impl Client {
         self.inner.seed_base.wrapping_add(n.wrapping_mul(0x9E37_79B9_7F4A_7C15))
     }
 
-    /// The policy [`Actions::wait_for`] polls with.
+    /// The policy [`Actions::wait_for`](crate::Actions::wait_for) polls with.
     pub fn action_wait_policy(&self) -> &WaitPolicy {
         &self.inner.action_wait_policy
     }
@@ -281,7 +281,7 @@ impl ClientBuilder {
         self
     }
 
-    /// How [`Actions::wait_for`] polls; [`WaitPolicy::for_actions`] unless set.
+    /// How [`Actions::wait_for`](crate::Actions::wait_for) polls; [`WaitPolicy::for_actions`] unless set.
     pub fn action_wait_policy(mut self, policy: WaitPolicy) -> Self {
         self.action_wait_policy = policy;
         self

@@ -238,6 +238,19 @@ impl Client {
 }
 
 /// The certificates calls (`/certificates`). Cheap to clone; every call clones what it needs.
+///
+/// ```no_run
+/// use hcloud_blocking::{Client, Result};
+/// use hcloud_blocking::certificates::ListCertificates;
+///
+/// # fn main() -> Result<()> {
+/// let client = Client::from_env()?;
+/// for entry in client.certificates().list(ListCertificates::all()) {
+///     println!("{:?}", entry?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct Certificates {
     pub(crate) client: Client,
@@ -282,6 +295,17 @@ impl Certificates {
 }
 
 /// One certificate (`/certificates/{id}`). Cheap to clone; every call clones what it needs.
+///
+/// ```no_run
+/// use hcloud_blocking::{Client, Result};
+/// use hcloud_blocking::CertificateId;
+///
+/// # fn main() -> Result<()> {
+/// let client = Client::from_env()?;
+/// println!("{:?}", client.certificate(CertificateId(42)).get()?);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct CertificateHandle {
     pub(crate) client: Client,
@@ -351,6 +375,19 @@ impl CertificateHandle {
 }
 
 /// The datacenters calls (`/datacenters`). Cheap to clone; every call clones what it needs.
+///
+/// ```no_run
+/// use hcloud_blocking::{Client, Result};
+/// use hcloud_blocking::datacenters::ListDatacenters;
+///
+/// # fn main() -> Result<()> {
+/// let client = Client::from_env()?;
+/// for entry in client.datacenters().list(ListDatacenters::all()) {
+///     println!("{:?}", entry?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct Datacenters {
     pub(crate) client: Client,
@@ -380,6 +417,19 @@ impl Datacenters {
 }
 
 /// The firewalls calls (`/firewalls`). Cheap to clone; every call clones what it needs.
+///
+/// ```no_run
+/// use hcloud_blocking::{Client, Result};
+/// use hcloud_blocking::firewalls::ListFirewalls;
+///
+/// # fn main() -> Result<()> {
+/// let client = Client::from_env()?;
+/// for entry in client.firewalls().list(ListFirewalls::all()) {
+///     println!("{:?}", entry?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct Firewalls {
     pub(crate) client: Client,
@@ -424,6 +474,17 @@ impl Firewalls {
 }
 
 /// One firewall (`/firewalls/{id}`). Cheap to clone; every call clones what it needs.
+///
+/// ```no_run
+/// use hcloud_blocking::{Client, Result};
+/// use hcloud_blocking::FirewallId;
+///
+/// # fn main() -> Result<()> {
+/// let client = Client::from_env()?;
+/// println!("{:?}", client.firewall(FirewallId(42)).get()?);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct FirewallHandle {
     pub(crate) client: Client,
@@ -500,6 +561,19 @@ impl FirewallHandle {
 }
 
 /// The floating ips calls (`/floating_ips`). Cheap to clone; every call clones what it needs.
+///
+/// ```no_run
+/// use hcloud_blocking::{Client, Result};
+/// use hcloud_blocking::floating_ips::ListFloatingIps;
+///
+/// # fn main() -> Result<()> {
+/// let client = Client::from_env()?;
+/// for entry in client.floating_ips().list(ListFloatingIps::all()) {
+///     println!("{:?}", entry?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct FloatingIps {
     pub(crate) client: Client,
@@ -544,6 +618,17 @@ impl FloatingIps {
 }
 
 /// One floating ip (`/floating_ips/{id}`). Cheap to clone; every call clones what it needs.
+///
+/// ```no_run
+/// use hcloud_blocking::{Client, Result};
+/// use hcloud_blocking::FloatingIpId;
+///
+/// # fn main() -> Result<()> {
+/// let client = Client::from_env()?;
+/// println!("{:?}", client.floating_ip(FloatingIpId(42)).get()?);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct FloatingIpHandle {
     pub(crate) client: Client,
@@ -639,6 +724,19 @@ impl FloatingIpHandle {
 }
 
 /// The images calls (`/images`). Cheap to clone; every call clones what it needs.
+///
+/// ```no_run
+/// use hcloud_blocking::{Client, Result};
+/// use hcloud_blocking::images::ListImages;
+///
+/// # fn main() -> Result<()> {
+/// let client = Client::from_env()?;
+/// for entry in client.images().list(ListImages::all()) {
+///     println!("{:?}", entry?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct Images {
     pub(crate) client: Client,
@@ -680,6 +778,17 @@ impl Images {
 }
 
 /// One image (`/images/{id}`). Cheap to clone; every call clones what it needs.
+///
+/// ```no_run
+/// use hcloud_blocking::{Client, Result};
+/// use hcloud_blocking::ImageId;
+///
+/// # fn main() -> Result<()> {
+/// let client = Client::from_env()?;
+/// println!("{:?}", client.image(ImageId(42)).get()?);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct ImageHandle {
     pub(crate) client: Client,
@@ -747,6 +856,19 @@ impl ImageHandle {
 }
 
 /// The isos calls (`/isos`). Cheap to clone; every call clones what it needs.
+///
+/// ```no_run
+/// use hcloud_blocking::{Client, Result};
+/// use hcloud_blocking::isos::ListIsos;
+///
+/// # fn main() -> Result<()> {
+/// let client = Client::from_env()?;
+/// for entry in client.isos().list(ListIsos::all()) {
+///     println!("{:?}", entry?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct Isos {
     pub(crate) client: Client,
@@ -778,6 +900,19 @@ impl Isos {
 }
 
 /// The load balancer types calls (`/load_balancer_types`). Cheap to clone; every call clones what it needs.
+///
+/// ```no_run
+/// use hcloud_blocking::{Client, Result};
+/// use hcloud_blocking::load_balancer_types::ListLoadBalancerTypes;
+///
+/// # fn main() -> Result<()> {
+/// let client = Client::from_env()?;
+/// for entry in client.load_balancer_types().list(ListLoadBalancerTypes::all()) {
+///     println!("{:?}", entry?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct LoadBalancerTypes {
     pub(crate) client: Client,
@@ -809,6 +944,19 @@ impl LoadBalancerTypes {
 }
 
 /// The load balancers calls (`/load_balancers`). Cheap to clone; every call clones what it needs.
+///
+/// ```no_run
+/// use hcloud_blocking::{Client, Result};
+/// use hcloud_blocking::load_balancers::ListLoadBalancers;
+///
+/// # fn main() -> Result<()> {
+/// let client = Client::from_env()?;
+/// for entry in client.load_balancers().list(ListLoadBalancers::all()) {
+///     println!("{:?}", entry?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct LoadBalancers {
     pub(crate) client: Client,
@@ -854,6 +1002,17 @@ impl LoadBalancers {
 }
 
 /// One load balancer (`/load_balancers/{id}`). Cheap to clone; every call clones what it needs.
+///
+/// ```no_run
+/// use hcloud_blocking::{Client, Result};
+/// use hcloud_blocking::LoadBalancerId;
+///
+/// # fn main() -> Result<()> {
+/// let client = Client::from_env()?;
+/// println!("{:?}", client.load_balancer(LoadBalancerId(42)).get()?);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct LoadBalancerHandle {
     pub(crate) client: Client,
@@ -1091,6 +1250,19 @@ impl LoadBalancerHandle {
 }
 
 /// The locations calls (`/locations`). Cheap to clone; every call clones what it needs.
+///
+/// ```no_run
+/// use hcloud_blocking::{Client, Result};
+/// use hcloud_blocking::locations::ListLocations;
+///
+/// # fn main() -> Result<()> {
+/// let client = Client::from_env()?;
+/// for entry in client.locations().list(ListLocations::all()) {
+///     println!("{:?}", entry?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct Locations {
     pub(crate) client: Client,
@@ -1120,6 +1292,19 @@ impl Locations {
 }
 
 /// The networks calls (`/networks`). Cheap to clone; every call clones what it needs.
+///
+/// ```no_run
+/// use hcloud_blocking::{Client, Result};
+/// use hcloud_blocking::networks::ListNetworks;
+///
+/// # fn main() -> Result<()> {
+/// let client = Client::from_env()?;
+/// for entry in client.networks().list(ListNetworks::all()) {
+///     println!("{:?}", entry?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct Networks {
     pub(crate) client: Client,
@@ -1164,6 +1349,17 @@ impl Networks {
 }
 
 /// One network (`/networks/{id}`). Cheap to clone; every call clones what it needs.
+///
+/// ```no_run
+/// use hcloud_blocking::{Client, Result};
+/// use hcloud_blocking::NetworkId;
+///
+/// # fn main() -> Result<()> {
+/// let client = Client::from_env()?;
+/// println!("{:?}", client.network(NetworkId(42)).get()?);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct NetworkHandle {
     pub(crate) client: Client,
@@ -1273,6 +1469,19 @@ impl NetworkHandle {
 }
 
 /// The placement groups calls (`/placement_groups`). Cheap to clone; every call clones what it needs.
+///
+/// ```no_run
+/// use hcloud_blocking::{Client, Result};
+/// use hcloud_blocking::placement_groups::ListPlacementGroups;
+///
+/// # fn main() -> Result<()> {
+/// let client = Client::from_env()?;
+/// for entry in client.placement_groups().list(ListPlacementGroups::all()) {
+///     println!("{:?}", entry?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct PlacementGroups {
     pub(crate) client: Client,
@@ -1308,6 +1517,17 @@ impl PlacementGroups {
 }
 
 /// One placement group (`/placement_groups/{id}`). Cheap to clone; every call clones what it needs.
+///
+/// ```no_run
+/// use hcloud_blocking::{Client, Result};
+/// use hcloud_blocking::PlacementGroupId;
+///
+/// # fn main() -> Result<()> {
+/// let client = Client::from_env()?;
+/// println!("{:?}", client.placement_group(PlacementGroupId(42)).get()?);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct PlacementGroupHandle {
     pub(crate) client: Client,
@@ -1354,6 +1574,16 @@ impl PlacementGroupHandle {
 }
 
 /// The pricing calls (`/pricing`). Cheap to clone; every call clones what it needs.
+///
+/// ```no_run
+/// use hcloud_blocking::{Client, Result};
+///
+/// # fn main() -> Result<()> {
+/// let client = Client::from_env()?;
+/// println!("{:?}", client.pricing().get()?);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct Prices {
     pub(crate) client: Client,
@@ -1367,6 +1597,19 @@ impl Prices {
 }
 
 /// The primary ips calls (`/primary_ips`). Cheap to clone; every call clones what it needs.
+///
+/// ```no_run
+/// use hcloud_blocking::{Client, Result};
+/// use hcloud_blocking::primary_ips::ListPrimaryIps;
+///
+/// # fn main() -> Result<()> {
+/// let client = Client::from_env()?;
+/// for entry in client.primary_ips().list(ListPrimaryIps::all()) {
+///     println!("{:?}", entry?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct PrimaryIps {
     pub(crate) client: Client,
@@ -1411,6 +1654,17 @@ impl PrimaryIps {
 }
 
 /// One primary ip (`/primary_ips/{id}`). Cheap to clone; every call clones what it needs.
+///
+/// ```no_run
+/// use hcloud_blocking::{Client, Result};
+/// use hcloud_blocking::PrimaryIpId;
+///
+/// # fn main() -> Result<()> {
+/// let client = Client::from_env()?;
+/// println!("{:?}", client.primary_ip(PrimaryIpId(42)).get()?);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct PrimaryIpHandle {
     pub(crate) client: Client,
@@ -1501,6 +1755,19 @@ impl PrimaryIpHandle {
 }
 
 /// The server types calls (`/server_types`). Cheap to clone; every call clones what it needs.
+///
+/// ```no_run
+/// use hcloud_blocking::{Client, Result};
+/// use hcloud_blocking::server_types::ListServerTypes;
+///
+/// # fn main() -> Result<()> {
+/// let client = Client::from_env()?;
+/// for entry in client.server_types().list(ListServerTypes::all()) {
+///     println!("{:?}", entry?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct ServerTypes {
     pub(crate) client: Client,
@@ -1530,6 +1797,19 @@ impl ServerTypes {
 }
 
 /// The servers calls (`/servers`). Cheap to clone; every call clones what it needs.
+///
+/// ```no_run
+/// use hcloud_blocking::{Client, Result};
+/// use hcloud_blocking::servers::ListServers;
+///
+/// # fn main() -> Result<()> {
+/// let client = Client::from_env()?;
+/// for entry in client.servers().list(ListServers::all()) {
+///     println!("{:?}", entry?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct Servers {
     pub(crate) client: Client,
@@ -1574,6 +1854,17 @@ impl Servers {
 }
 
 /// One server (`/servers/{id}`). Cheap to clone; every call clones what it needs.
+///
+/// ```no_run
+/// use hcloud_blocking::{Client, Result};
+/// use hcloud_blocking::ServerId;
+///
+/// # fn main() -> Result<()> {
+/// let client = Client::from_env()?;
+/// println!("{:?}", client.server(ServerId(42)).get()?);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct ServerHandle {
     pub(crate) client: Client,
@@ -1822,6 +2113,19 @@ impl ServerHandle {
 }
 
 /// The ssh keys calls (`/ssh_keys`). Cheap to clone; every call clones what it needs.
+///
+/// ```no_run
+/// use hcloud_blocking::{Client, Result};
+/// use hcloud_blocking::ssh_keys::ListSshKeys;
+///
+/// # fn main() -> Result<()> {
+/// let client = Client::from_env()?;
+/// for entry in client.ssh_keys().list(ListSshKeys::all()) {
+///     println!("{:?}", entry?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct SshKeys {
     pub(crate) client: Client,
@@ -1856,6 +2160,17 @@ impl SshKeys {
 }
 
 /// One ssh key (`/ssh_keys/{id}`). Cheap to clone; every call clones what it needs.
+///
+/// ```no_run
+/// use hcloud_blocking::{Client, Result};
+/// use hcloud_blocking::SshKeyId;
+///
+/// # fn main() -> Result<()> {
+/// let client = Client::from_env()?;
+/// println!("{:?}", client.ssh_key(SshKeyId(42)).get()?);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct SshKeyHandle {
     pub(crate) client: Client,
@@ -1899,6 +2214,19 @@ impl SshKeyHandle {
 }
 
 /// The volumes calls (`/volumes`). Cheap to clone; every call clones what it needs.
+///
+/// ```no_run
+/// use hcloud_blocking::{Client, Result};
+/// use hcloud_blocking::volumes::ListVolumes;
+///
+/// # fn main() -> Result<()> {
+/// let client = Client::from_env()?;
+/// for entry in client.volumes().list(ListVolumes::all()) {
+///     println!("{:?}", entry?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct Volumes {
     pub(crate) client: Client,
@@ -1943,6 +2271,17 @@ impl Volumes {
 }
 
 /// One volume (`/volumes/{id}`). Cheap to clone; every call clones what it needs.
+///
+/// ```no_run
+/// use hcloud_blocking::{Client, Result};
+/// use hcloud_blocking::VolumeId;
+///
+/// # fn main() -> Result<()> {
+/// let client = Client::from_env()?;
+/// println!("{:?}", client.volume(VolumeId(42)).get()?);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct VolumeHandle {
     pub(crate) client: Client,
@@ -2041,6 +2380,19 @@ impl VolumeHandle {
 }
 
 /// The zones calls (`/zones`). Cheap to clone; every call clones what it needs.
+///
+/// ```no_run
+/// use hcloud_blocking::{Client, Result};
+/// use hcloud_blocking::zones::ListZones;
+///
+/// # fn main() -> Result<()> {
+/// let client = Client::from_env()?;
+/// for entry in client.zones().list(ListZones::all()) {
+///     println!("{:?}", entry?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct Zones {
     pub(crate) client: Client,
@@ -2088,6 +2440,16 @@ impl Zones {
 }
 
 /// One zone (`/zones/{id_or_name}`). Cheap to clone; every call clones what it needs.
+///
+/// ```no_run
+/// use hcloud_blocking::{Client, Result};
+///
+/// # fn main() -> Result<()> {
+/// let client = Client::from_env()?;
+/// println!("{:?}", client.zone("example.com").get()?);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct ZoneHandle {
     pub(crate) client: Client,
@@ -2222,6 +2584,17 @@ impl ZoneHandle {
 }
 
 /// One rrset (`/zones/{id_or_name}/rrsets/{rr_name}/{rr_type}`). Cheap to clone; every call clones what it needs.
+///
+/// ```no_run
+/// use hcloud_blocking::{Client, Result};
+/// use hcloud_blocking::zones::RrsetType;
+///
+/// # fn main() -> Result<()> {
+/// let client = Client::from_env()?;
+/// println!("{:?}", client.zone("example.com").rrset("www", RrsetType::A).get()?);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct RrsetHandle {
     pub(crate) client: Client,

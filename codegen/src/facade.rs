@@ -789,6 +789,12 @@ fn file(api: &Api, table: &Table, owners: &[Owner], client: Client) -> String {
                 Client::Async => ", so its futures are `'static`",
             }
         );
+        if let Some(example) = example(api, owners, owner, client) {
+            out.push_str("///\n");
+            for line in example.lines() {
+                let _ = writeln!(out, "/// {line}");
+            }
+        }
         out.push_str("#[derive(Clone, Debug)]\n");
         let _ = writeln!(out, "pub struct {} {{", owner.type_name);
         out.push_str("pub(crate) client: Client,\n");
@@ -921,4 +927,97 @@ fn tests_file(owners: &[Owner], client: Client) -> String {
          assert!(failures.is_empty(), \"{{}} of {{}} calls failed:\\n{{}}\", failures.len(), cases.len(), failures.join(\"\\n\"));\n\
          assert_eq!(cases.len(), {count});\n}}\n"
     )
+}
+
+/// A value of `ty` for a doc example: `VolumeId(42)`, `"example.com"`, an enum's first value.
+fn example_value(api: &Api, ty: &Ty) -> String {
+    match ty {
+        Ty::Id(name) => format!("{name}(42)"),
+        Ty::IdOrName(_) => "\"example.com\"".into(),
+        Ty::Str => "\"www\"".into(),
+        Ty::Named { name, .. } => match api.type_named(name).map(|t| &t.body) {
+            Some(crate::model::Body::Enum(variants)) => {
+                format!("{name}::{}", variants.first().map(|(_, v)| v.as_str()).unwrap_or("Other"))
+            }
+            _ => format!("{name}::default()"),
+        },
+        other => format!("{}::default()", rust_ty(other)),
+    }
+}
+
+/// A doc example for an owner: walking its list, or reading it, as a user would.
+fn example(api: &Api, owners: &[Owner], owner: &Owner, client: Client) -> Option<String> {
+    let krate = match client {
+        Client::Blocking => "hcloud_blocking",
+        Client::Async => "hcloud_async",
+    };
+    let mut reach = format!("client.{}", owner.accessor);
+    let mut chain: Vec<&Owner> = vec![owner];
+    while let Some(parent) =
+        chain.last().and_then(|o| o.parent.as_deref()).and_then(|p| owners.iter().find(|o| o.path == p))
+    {
+        chain.push(parent);
+    }
+    chain.reverse();
+    if chain.len() > 1 {
+        reach = String::from("client");
+        let mut held = 0;
+        for link in &chain {
+            let values: Vec<String> =
+                link.params[held..].iter().map(|(_, _, t)| example_value(api, t)).collect();
+            held = link.params.len();
+            let _ = write!(reach, ".{}({})", link.accessor, values.join(", "));
+        }
+    } else {
+        let values: Vec<String> = owner.params.iter().map(|(_, _, t)| example_value(api, t)).collect();
+        let _ = write!(reach, "({})", values.join(", "));
+    }
+    let list = owner.cases.iter().find(|c| c.call.starts_with("list("));
+    let plain = owner
+        .cases
+        .iter()
+        .find(|c| c.call == "get()")
+        .or_else(|| owner.cases.iter().find(|c| c.call.ends_with("()") && !c.pages));
+    let mut uses: BTreeSet<String> = BTreeSet::new();
+    for link in &chain {
+        for (_, _, ty) in &link.params {
+            match ty {
+                Ty::Id(name) => {
+                    uses.insert(name.clone());
+                }
+                Ty::Named { name, module } => {
+                    uses.insert(format!("{module}::{name}"));
+                }
+                _ => {}
+            }
+        }
+    }
+    let body = match (list, plain, client) {
+        (Some(case), _, _) => {
+            let op = api.ops.iter().find(|o| o.op.id == case.op_id)?;
+            uses.insert(format!("{}::{}", op.module, op.name));
+            match client {
+                Client::Blocking => format!(
+                    "for entry in {reach}.list({}::all()) {{\n    println!(\"{{:?}}\", entry?);\n}}",
+                    op.name
+                ),
+                Client::Async => format!(
+                    "let mut entries = {reach}.list({}::all());\nwhile let Some(entry) = entries.next().await {{\n    println!(\"{{:?}}\", entry?);\n}}",
+                    op.name
+                ),
+            }
+        }
+        (None, Some(case), Client::Blocking) => format!("println!(\"{{:?}}\", {reach}.{}?);", case.call),
+        (None, Some(case), Client::Async) => format!("println!(\"{{:?}}\", {reach}.{}.await?);", case.call),
+        _ => return None,
+    };
+    let imports: Vec<String> = uses.into_iter().map(|u| format!("use {krate}::{u};\n")).collect();
+    let (open, close) = match client {
+        Client::Blocking => ("fn main() -> Result<()> {", "}"),
+        Client::Async => ("async fn demo() -> Result<()> {", "}"),
+    };
+    Some(format!(
+        "```no_run\nuse {krate}::{{Client, Result}};\n{}\n# {open}\nlet client = Client::from_env()?;\n{body}\n# Ok(())\n# {close}\n```",
+        imports.concat()
+    ))
 }
