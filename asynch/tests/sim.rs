@@ -228,3 +228,109 @@ async fn simulated_faults_are_retried_only_when_safe() {
     assert_eq!(sim.with_simulator(|s| s.server_count()), 2);
     sim.shutdown();
 }
+
+/// Many resources and their relations, through the facade: a network, a firewall, servers in
+/// both, a volume attached, a load balancer targeting them by label, an SSH key; then every
+/// resource deleted and every list empty.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_multi_resource_scenario_runs_against_the_simulator() {
+    use hcloud_async::firewalls::{CreateFirewall, FirewallRule, FirewallRuleProtocol};
+    use hcloud_async::load_balancers::{CreateLoadBalancer, LoadBalancerService, LoadBalancerTarget};
+    use hcloud_async::networks::{CreateNetwork, CreateNetworkSubnet};
+    use hcloud_async::ssh_keys::CreateSshKey;
+    use hcloud_async::volumes::CreateVolume;
+    use hcloud_async::LabelSelector;
+
+    let sim = start_sim();
+    let client = client_for(&sim, "sim-token");
+    let key = client
+        .ssh_keys()
+        .create(CreateSshKey::new(
+            "scenario-key",
+            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILsX03FoBV5ZbMQRua3yCW16mLOUSjFXUswB1idHX5eL scenario",
+        ))
+        .await
+        .unwrap();
+    let network = client
+        .networks()
+        .create(
+            CreateNetwork::new("scenario", "10.0.0.0/16")
+                .subnet(CreateNetworkSubnet::cloud("eu-central", "10.0.1.0/24")),
+        )
+        .await
+        .unwrap();
+    let firewall = client
+        .firewalls()
+        .create(CreateFirewall::new("scenario").rule(FirewallRule::inbound(
+            FirewallRuleProtocol::Tcp,
+            Some("22"),
+            ["0.0.0.0/0"],
+        )))
+        .await
+        .unwrap();
+    client.wait(&firewall).await.unwrap();
+
+    let mut servers = Vec::new();
+    for n in 1..=3 {
+        let request = CreateServer::new(format!("scenario-{n}"), "cpx22", "ubuntu-24.04")
+            .location("fsn1")
+            .ssh_key(key.name.clone())
+            .network(network.id)
+            .firewall(firewall.firewall.id)
+            .label("role", "web");
+        servers.push(client.servers().create(request).await.unwrap());
+    }
+    for created in &servers {
+        client.wait(created).await.unwrap();
+        assert!(created.root_password.is_none(), "a server with an SSH key gets no root password");
+    }
+    let first = servers[0].server.id;
+    let server = client.server(first).get().await.unwrap();
+    assert_eq!(server.status, ServerStatus::Running);
+    assert_eq!(server.private_net[0].network, network.id);
+    assert!(server.public_net.firewalls.iter().any(|f| f.id == firewall.firewall.id));
+
+    let volume =
+        client.volumes().create(CreateVolume::new(10, "scenario-data").location("fsn1")).await.unwrap();
+    client.wait(&volume).await.unwrap();
+    client.wait(&client.volume(volume.volume.id).attach(first).await.unwrap()).await.unwrap();
+    assert_eq!(client.volume(volume.volume.id).get().await.unwrap().server, Some(first));
+    assert_eq!(client.server(first).get().await.unwrap().volumes, [volume.volume.id]);
+
+    let lb = client
+        .load_balancers()
+        .create(
+            CreateLoadBalancer::new("scenario-lb", "lb11")
+                .location("fsn1")
+                .service(LoadBalancerService::http(80, 8080))
+                .target(LoadBalancerTarget::label_selector(LabelSelector::new().eq("role", "web"))),
+        )
+        .await
+        .unwrap();
+    client.wait(&lb).await.unwrap();
+    let lb = client.load_balancer(lb.load_balancer.id).get().await.unwrap();
+    assert_eq!(lb.targets[0].targets.len(), 3, "the selector matches the three servers");
+
+    let web = ListServers::all().label_selector(LabelSelector::new().eq("role", "web"));
+    assert_eq!(client.servers().list_all(web.clone()).await.unwrap().len(), 3);
+
+    // Everything goes again.
+    client.load_balancer(lb.id).delete().await.unwrap();
+    client.wait(&client.volume(volume.volume.id).detach().await.unwrap()).await.unwrap();
+    client.volume(volume.volume.id).delete().await.unwrap();
+    let mut deletes = Vec::new();
+    for created in &servers {
+        deletes.push(client.server(created.server.id).delete().await.unwrap());
+    }
+    client.actions().wait_for(deletes).await.unwrap();
+    client.firewall(firewall.firewall.id).delete().await.unwrap();
+    client.network(network.id).delete().await.unwrap();
+    client.ssh_key(key.id).delete().await.unwrap();
+    assert!(client.servers().list_all(ListServers::all()).await.unwrap().is_empty());
+    assert!(client.volumes().list_all(Default::default()).await.unwrap().is_empty());
+    assert!(client.networks().list_all(Default::default()).await.unwrap().is_empty());
+    assert!(client.firewalls().list_all(Default::default()).await.unwrap().is_empty());
+    assert!(client.load_balancers().list_all(Default::default()).await.unwrap().is_empty());
+    assert!(client.ssh_keys().list_all(Default::default()).await.unwrap().is_empty());
+    sim.shutdown();
+}

@@ -37,6 +37,18 @@
 //! # }
 //! ```
 //!
+//! # Every resource, one shape
+//!
+//! Each kind of resource has a collection on the client and, where single resources have
+//! calls of their own, a handle: `client.volumes()` lists (lazily, every page), collects,
+//! finds by name, creates and reads the kind's actions; `client.volume(id)` reads, updates
+//! (`update(|changes| changes.name("x"))`, `rename`, `set_labels`), deletes and performs each
+//! action (`attach(server)`, with `attach_with(server, |options| options.automount(true))`
+//! for the optional fields). Calls that start actions answer with something
+//! [`HasActions`], so `client.wait(&answer)` waits for them all.
+//! `client.execute(op)` runs any operation of the core, `client.raw(..)` any endpoint at
+//! all, and [`prelude`] brings the common names in one `use`.
+//!
 //! # Which crate
 //!
 //! This one is for synchronous code: scripts, command-line tools, anything without an async

@@ -171,3 +171,102 @@ fn a_failed_action_fails_the_wait() {
     assert!(error.is_action_failed(), "{error:?}");
     sim.shutdown();
 }
+
+/// Many resources and their relations, through the facade: a network, a firewall, servers in
+/// both, a volume attached, a load balancer targeting them by label, an SSH key; then every
+/// resource deleted and every list empty.
+#[test]
+fn a_multi_resource_scenario_runs_against_the_simulator() {
+    use hcloud_blocking::firewalls::{CreateFirewall, FirewallRule, FirewallRuleProtocol};
+    use hcloud_blocking::load_balancers::{CreateLoadBalancer, LoadBalancerService, LoadBalancerTarget};
+    use hcloud_blocking::networks::{CreateNetwork, CreateNetworkSubnet};
+    use hcloud_blocking::ssh_keys::CreateSshKey;
+    use hcloud_blocking::volumes::CreateVolume;
+    use hcloud_blocking::LabelSelector;
+
+    let sim = start();
+    let client = client_for(&sim, TOKEN);
+    let key = client
+        .ssh_keys()
+        .create(CreateSshKey::new(
+            "scenario-key",
+            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILsX03FoBV5ZbMQRua3yCW16mLOUSjFXUswB1idHX5eL scenario",
+        ))
+        .unwrap();
+    let network = client
+        .networks()
+        .create(
+            CreateNetwork::new("scenario", "10.0.0.0/16")
+                .subnet(CreateNetworkSubnet::cloud("eu-central", "10.0.1.0/24")),
+        )
+        .unwrap();
+    let firewall = client
+        .firewalls()
+        .create(CreateFirewall::new("scenario").rule(FirewallRule::inbound(
+            FirewallRuleProtocol::Tcp,
+            Some("22"),
+            ["0.0.0.0/0"],
+        )))
+        .unwrap();
+    client.wait(&firewall).unwrap();
+
+    let servers: Vec<_> = (1..=3)
+        .map(|n| {
+            let request = CreateServer::new(format!("scenario-{n}"), "cpx22", "ubuntu-24.04")
+                .location("fsn1")
+                .ssh_key(key.name.clone())
+                .network(network.id)
+                .firewall(firewall.firewall.id)
+                .label("role", "web");
+            client.servers().create(request).unwrap()
+        })
+        .collect();
+    for created in &servers {
+        client.wait(created).unwrap();
+        assert!(created.root_password.is_none(), "a server with an SSH key gets no root password");
+    }
+    let first = servers[0].server.id;
+    let server = client.server(first).get().unwrap();
+    assert_eq!(server.status, ServerStatus::Running);
+    assert_eq!(server.private_net[0].network, network.id);
+    assert!(server.public_net.firewalls.iter().any(|f| f.id == firewall.firewall.id));
+
+    let volume = client.volumes().create(CreateVolume::new(10, "scenario-data").location("fsn1")).unwrap();
+    client.wait(&volume).unwrap();
+    client.wait(&client.volume(volume.volume.id).attach(first).unwrap()).unwrap();
+    assert_eq!(client.volume(volume.volume.id).get().unwrap().server, Some(first));
+    assert_eq!(client.server(first).get().unwrap().volumes, [volume.volume.id]);
+
+    let lb = client
+        .load_balancers()
+        .create(
+            CreateLoadBalancer::new("scenario-lb", "lb11")
+                .location("fsn1")
+                .service(LoadBalancerService::http(80, 8080))
+                .target(LoadBalancerTarget::label_selector(LabelSelector::new().eq("role", "web"))),
+        )
+        .unwrap();
+    client.wait(&lb).unwrap();
+    let lb = client.load_balancer(lb.load_balancer.id).get().unwrap();
+    assert_eq!(lb.targets[0].targets.len(), 3, "the selector matches the three servers");
+
+    let web = ListServers::all().label_selector(LabelSelector::new().eq("role", "web"));
+    assert_eq!(client.servers().list_all(web.clone()).unwrap().len(), 3);
+
+    // Everything goes again.
+    client.load_balancer(lb.id).delete().unwrap();
+    client.wait(&client.volume(volume.volume.id).detach().unwrap()).unwrap();
+    client.volume(volume.volume.id).delete().unwrap();
+    let deletes: Vec<_> = servers.iter().map(|c| client.server(c.server.id).delete().unwrap()).collect();
+    client.actions().wait_for(deletes).unwrap();
+    client.firewall(firewall.firewall.id).delete().unwrap();
+    client.network(network.id).delete().unwrap();
+    client.ssh_key(key.id).delete().unwrap();
+    assert!(client.servers().list_all(ListServers::all()).unwrap().is_empty());
+    assert!(client.volumes().list_all(Default::default()).unwrap().is_empty());
+    assert!(client.networks().list_all(Default::default()).unwrap().is_empty());
+    assert!(client.firewalls().list_all(Default::default()).unwrap().is_empty());
+    assert!(client.load_balancers().list_all(Default::default()).unwrap().is_empty());
+    assert!(client.ssh_keys().list_all(Default::default()).unwrap().is_empty());
+    sim.shutdown();
+}

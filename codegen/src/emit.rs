@@ -836,6 +836,27 @@ fn emit_builders(code: &mut Code, table: &Table, op: &OpDef, default: bool) {
                 line("self".into());
                 line("}".into());
             }
+            (Ty::Map(inner), Hold::Optional) if field.wire == "labels" && **inner == Ty::Str => {
+                line("".into());
+                line("/// Sets `labels`, replacing every label.".into());
+                line(format!("pub fn {name}(mut self, value: BTreeMap<String, String>) -> Self {{"));
+                line(format!("self.{name} = Some(value);"));
+                line("self".into());
+                line("}".into());
+                line("".into());
+                line(
+                    "/// Adds the label `key=value` to the new `labels` (which replace every label).".into(),
+                );
+                line(
+                    "pub fn label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {"
+                        .into(),
+                );
+                line(format!(
+                    "self.{name}.get_or_insert_with(BTreeMap::new).insert(key.into(), value.into());"
+                ));
+                line("self".into());
+                line("}".into());
+            }
             (ty, Hold::Optional) => {
                 let (arg, into) = argument(ty);
                 line("".into());

@@ -483,3 +483,39 @@ fn action_status_wait_fails_fast_when_the_action_fails() {
     t.respond(json_response(200, &json!({"action": action_json(5, "error", 100)})));
     assert!(t.expect_failed().is_action_failed());
 }
+
+/// Runs the default action wait against an action that finishes `finishes_after` into the
+/// wait; returns when the wait ended and how many polls it made.
+fn wait_for_one_finishing_after(finishes_after: Duration) -> (Duration, usize) {
+    let mut t = waiter(vec![action(1, "running")], WaitPolicy::for_actions());
+    let mut polls = 0;
+    loop {
+        t.sleep();
+        t.expect_send("GET", "/actions?id=1");
+        polls += 1;
+        let done = t.now().elapsed() >= finishes_after;
+        let status = if done { "success" } else { "running" };
+        t.respond_json(200, &actions_body(&[action_json(1, status, if done { 100 } else { 50 })]));
+        if done {
+            t.expect_done();
+            return (t.now().elapsed(), polls);
+        }
+        assert!(polls < 1000, "the wait never ends");
+    }
+}
+
+#[test]
+fn the_default_action_wait_ends_soon_after_the_action() {
+    // A quick action is seen done at the first poll, a quarter second in.
+    assert_eq!(wait_for_one_finishing_after(Duration::from_millis(200)), (Duration::from_millis(250), 1));
+    // Longer ones are seen within a second of finishing, with one poll per second at most.
+    for seconds in [1, 3, 10, 37] {
+        let finished = Duration::from_secs(seconds);
+        let (seen, polls) = wait_for_one_finishing_after(finished);
+        assert!(
+            seen >= finished && seen - finished <= Duration::from_secs(1),
+            "{seconds} s: seen at {seen:?}"
+        );
+        assert!(polls as u64 <= seconds + 3, "{seconds} s: {polls} polls");
+    }
+}
