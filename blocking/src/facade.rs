@@ -8,7 +8,8 @@ use crate::client::Client;
 use crate::error::Result;
 use crate::pages::Pages;
 use hcloud_core::actions::{
-    Action, ActionStatus, GetAction, GetActionOf, GetKindAction, HasActions, ListActionsOf, ListKindActions,
+    Action, ActionStatus, GetAction, GetActionOf, GetKindAction, HasActions, ListActionsByIds, ListActionsOf,
+    ListKindActions,
 };
 use hcloud_core::certificates::{
     Certificate, CreateCertificate, CreatedCertificate, DeleteCertificate, GetCertificate, ListCertificates,
@@ -2784,6 +2785,13 @@ impl Actions {
     /// Errors: `not_found` when no such action exists; an input error for id 0.
     pub fn get(&self, id: ActionId) -> Result<Action> {
         self.client.execute(GetAction { id })
+    }
+
+    /// `GET /actions?id=..`: several actions by id (at most 25).
+    ///
+    /// Errors: an input error for no ids, id 0 or more than 25 ids.
+    pub fn get_many(&self, ids: impl IntoIterator<Item = ActionId>) -> Result<Vec<Action>> {
+        self.client.execute(ListActionsByIds::new(ids))
     }
 
     /// Waits until every action in `actions` has succeeded, polling the running ones with

@@ -589,6 +589,13 @@ pub fn get(&self, id: ActionId) -> {action_ret} {{
 self.client.execute(GetAction {{ id }})
 }}
 
+/// `GET /actions?id=..`: several actions by id (at most 25).
+///
+/// Errors: an input error for no ids, id 0 or more than 25 ids.
+pub fn get_many(&self, ids: impl IntoIterator<Item = ActionId>) -> {vec_ret} {{
+self.client.execute(ListActionsByIds::new(ids))
+}}
+
 /// Waits until every action in `actions` has succeeded, polling the running ones with
 /// `GET /actions?id=..` (25 ids per request) per the client's action wait policy (by default
 /// after 250 ms, 500 ms, then every second, for at most an hour). Actions already finished
@@ -716,6 +723,7 @@ fn imports(api: &Api, table: &Table, body: &str) -> String {
         ("RootPassword", "hcloud_core::secret"),
         ("Secret", "hcloud_core::secret"),
         ("GetAction", "hcloud_core::actions"),
+        ("ListActionsByIds", "hcloud_core::actions"),
         ("HasActions", "hcloud_core::actions"),
         ("ActionStatus", "hcloud_core::actions"),
         ("ActionWaiter", "hcloud_core::wait"),
@@ -880,6 +888,23 @@ fn tests_file(owners: &[Owner], client: Client) -> String {
             };
             let _ = writeln!(rows, "(\"{label}\", \"{}\", |client| {{\n{body}\n}}),", case.op_id);
         }
+    }
+    // Reading actions, from the template's fixed part.
+    for (label, op_id, call) in [
+        ("Actions.get", "get_action", "client.actions().get(arg(\"get_action\", \"id\"))"),
+        (
+            "Actions.get_many",
+            "get_actions",
+            "client.actions().get_many(arg::<Vec<ActionId>>(\"get_actions\", \"id\"))",
+        ),
+        ("ActionHandle.get", "get_action", "client.action(arg(\"get_action\", \"id\")).get()"),
+    ] {
+        count += 1;
+        let body = match client {
+            Client::Blocking => format!("{call}.map(drop)"),
+            Client::Async => format!("let call = {call};\nBox::pin(async move {{ call.await.map(drop) }})"),
+        };
+        let _ = writeln!(rows, "(\"{label}\", \"{op_id}\", |client| {{\n{body}\n}}),");
     }
     let (transport, call_type, run) = match client {
         Client::Blocking => (
