@@ -20,6 +20,15 @@ pub const API_DIR: &str = "core/src/api";
 
 /// Every generated file, by path below the workspace.
 pub fn files(api: &Api, table: &Table) -> Result<Vec<(String, String)>, String> {
+    for (owner, wire) in table.shared {
+        let field = api.types.iter().filter(|t| t.name == *owner).find_map(|t| match &t.body {
+            Body::Struct(fields) => fields.iter().find(|f| f.wire == *wire),
+            _ => None,
+        });
+        if !field.is_some_and(|f| matches!(f.ty, Ty::Named { .. })) {
+            return Err(format!("the table shares {owner}.{wire}, which is not an object field of a type"));
+        }
+    }
     let eq = equatable(api);
     let mut out = Vec::new();
     for module in api.modules() {
@@ -127,6 +136,11 @@ fn field_type(field: &Field, hold: Hold) -> String {
     }
 }
 
+/// What the doc of a shared field adds.
+const SHARED_DOC: &str =
+    "\n\nShared (an `Arc`) with the other items of the same answer that carry the same one: \
+a page of servers holds each server type, location or image once.";
+
 /// Serde attributes of a model or body field.
 fn serde_attrs(field: &Field, hold: Hold, request: bool) -> Vec<String> {
     let mut attrs = Vec::new();
@@ -137,7 +151,7 @@ fn serde_attrs(field: &Field, hold: Hold, request: bool) -> Vec<String> {
     match hold {
         Hold::Plain => {
             if is_time {
-                attrs.push("with = \"time::serde::rfc3339\"".into());
+                attrs.push("with = \"crate::runtime::datetime\"".into());
             }
         }
         Hold::Optional => {
@@ -150,7 +164,7 @@ fn serde_attrs(field: &Field, hold: Hold, request: bool) -> Vec<String> {
                 }
             }
             if is_time {
-                attrs.push("with = \"time::serde::rfc3339::option\"".into());
+                attrs.push("with = \"crate::runtime::datetime::option\"".into());
             }
         }
         Hold::Defaulted => {
@@ -364,12 +378,25 @@ fn emit_type(
             code.line(format!("pub struct {} {{", t.name));
             for field in fields {
                 let hold = hold(field, false);
-                code.doc(&field_doc(field, table, api, None));
-                let attrs = serde_attrs(field, hold, t.request);
+                let shared = table.shared.contains(&(t.name.as_str(), field.wire.as_str()));
+                let mut doc = field_doc(field, table, api, None);
+                let mut attrs = serde_attrs(field, hold, t.request);
+                let mut ty = field_type(field, hold);
+                if shared {
+                    doc.push_str(SHARED_DOC);
+                    let with = if hold == Hold::Optional { "shared::option" } else { "shared" };
+                    attrs.push(format!("with = \"crate::runtime::{with}\""));
+                    ty = if hold == Hold::Optional {
+                        format!("Option<Arc<{}>>", rust(&field.ty))
+                    } else {
+                        format!("Arc<{}>", rust(&field.ty))
+                    };
+                }
+                code.doc(&doc);
                 if !attrs.is_empty() {
                     code.line(format!("#[serde({})]", attrs.join(", ")));
                 }
-                code.line(format!("pub {}: {},", field.rust, field_type(field, hold)));
+                code.line(format!("pub {}: {},", field.rust, ty));
             }
             code.line("}");
             let carried: Vec<&Field> = fields.iter().filter(|f| carries_actions(&f.ty)).collect();
@@ -955,6 +982,7 @@ fn imports(api: &Api, table: &Table, module: &str, body: &str) -> String {
     };
     let std_names = [
         ("BTreeMap", "std::collections"),
+        ("Arc", "std::sync"),
         ("Method", "http"),
         ("Serialize", "serde"),
         ("Deserialize", "serde"),

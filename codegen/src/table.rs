@@ -44,6 +44,9 @@ pub struct Table {
     /// Types written by hand, and the module that has them.
     pub external: &'static [(&'static str, &'static str)],
     pub overrides: &'static [Override],
+    /// Catalogue entries embedded in a resource (owner, wire name): held as `Arc`, and decoded
+    /// once per answer however many items of a page carry the same one.
+    pub shared: &'static [(&'static str, &'static str)],
     /// Required fields read as empty when an older answer lacks them.
     pub tolerated: &'static [(&'static str, &'static str)],
     /// Fields always present in answers although the spec does not list them as required.
@@ -286,6 +289,18 @@ pub static TABLE: Table = Table {
         over("DatacenterServerTypes", "available", Ty::Custom("Vec<ServerTypeId>")),
         over("DatacenterServerTypes", "available_for_migration", Ty::Custom("Vec<ServerTypeId>")),
         over("DatacenterPage", "recommendation", Ty::Custom("DatacenterId")),
+    ],
+    shared: &[
+        ("Server", "server_type"),
+        ("Server", "location"),
+        ("Server", "image"),
+        ("Server", "iso"),
+        ("LoadBalancer", "load_balancer_type"),
+        ("LoadBalancer", "location"),
+        ("Volume", "location"),
+        ("FloatingIp", "home_location"),
+        ("PrimaryIp", "location"),
+        ("Datacenter", "location"),
     ],
     tolerated: &[("ServerType", "locations")],
     required: &[("PrivateNet", &["network", "ip"]), ("PublicNetFirewall", &["id", "status"])],

@@ -3,6 +3,7 @@
 
 pub mod client_error;
 pub mod config;
+pub(crate) mod datetime;
 pub mod error;
 pub mod id;
 pub mod machine;
@@ -14,6 +15,7 @@ pub mod raw;
 pub mod retry;
 pub mod secret;
 pub mod selector;
+pub(crate) mod shared;
 pub mod sort;
 pub mod validate;
 pub mod wait;

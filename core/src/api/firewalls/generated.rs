@@ -36,7 +36,7 @@ pub struct Firewall {
     /// When it was created.
     ///
     /// `created`: RFC 3339 date-time.
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::runtime::datetime")]
     pub created: OffsetDateTime,
     /// `rules`: array of objects.
     pub rules: Vec<FirewallRule>,

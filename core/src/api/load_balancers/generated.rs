@@ -18,6 +18,7 @@ use crate::{validate, wire};
 use http::Method;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use time::OffsetDateTime;
 
 /// A load balancer.
@@ -38,9 +39,15 @@ pub struct LoadBalancer {
     /// Where it is.
     ///
     /// `location`: object.
-    pub location: Location,
+    ///
+    /// Shared (an `Arc`) with the other items of the same answer that carry the same one: a page of servers holds each server type, location or image once.
+    #[serde(with = "crate::runtime::shared")]
+    pub location: Arc<Location>,
     /// `load_balancer_type`: object.
-    pub load_balancer_type: LoadBalancerType,
+    ///
+    /// Shared (an `Arc`) with the other items of the same answer that carry the same one: a page of servers holds each server type, location or image once.
+    #[serde(with = "crate::runtime::shared")]
+    pub load_balancer_type: Arc<LoadBalancerType>,
     /// What is protected against changes.
     ///
     /// `protection`: object.
@@ -52,7 +59,7 @@ pub struct LoadBalancer {
     /// When it was created.
     ///
     /// `created`: RFC 3339 date-time.
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::runtime::datetime")]
     pub created: OffsetDateTime,
     /// `services`: array of objects.
     pub services: Vec<LoadBalancerService>,
@@ -2058,10 +2065,10 @@ pub struct GetLoadBalancerMetrics {
     #[serde(rename = "type")]
     pub kind: Vec<LoadBalancerMetricType>,
     /// `start`: RFC 3339 date-time; query parameter.
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::runtime::datetime")]
     pub start: OffsetDateTime,
     /// `end`: RFC 3339 date-time; query parameter.
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::runtime::datetime")]
     pub end: OffsetDateTime,
     /// `step`: integer; query parameter; optional.
     #[serde(default)]

@@ -50,7 +50,7 @@ pub struct Network {
     /// When it was created.
     ///
     /// `created`: RFC 3339 date-time.
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::runtime::datetime")]
     pub created: OffsetDateTime,
     /// `expose_routes_to_vswitch`: boolean.
     pub expose_routes_to_vswitch: bool,

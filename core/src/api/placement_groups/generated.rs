@@ -38,7 +38,7 @@ pub struct PlacementGroup {
     /// When it was created.
     ///
     /// `created`: RFC 3339 date-time.
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::runtime::datetime")]
     pub created: OffsetDateTime,
     /// `servers`: array of integer ids.
     pub servers: Vec<ServerId>,

@@ -31,7 +31,7 @@ pub struct Zone {
     /// When it was created.
     ///
     /// `created`: RFC 3339 date-time.
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::runtime::datetime")]
     pub created: OffsetDateTime,
     /// `primary_nameservers`: array of objects; optional.
     #[serde(default)]
@@ -115,7 +115,7 @@ pub struct ZoneAuthoritativeNameservers {
     /// `delegated`: array of strings.
     pub delegated: Vec<String>,
     /// `delegation_last_check`: RFC 3339 date-time; nullable.
-    #[serde(with = "time::serde::rfc3339::option")]
+    #[serde(with = "crate::runtime::datetime::option")]
     pub delegation_last_check: Option<OffsetDateTime>,
     /// `delegation_status`: string enum; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
