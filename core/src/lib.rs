@@ -66,7 +66,7 @@ pub use error::{
     TransportFailureKind, WaitLimit,
 };
 pub use ids::*;
-pub use machine::{Machine, Step, Timestamp};
+pub use machine::{Early, Machine, Step, Timestamp};
 pub use meta::{Pagination, RateLimit};
 pub use operation::{Endpoint, Operation};
 pub use paginate::{Page, PageCursor, Paged, Paginator};

@@ -8,7 +8,7 @@ use crate::machine::{misuse, Machine, Step, Timestamp};
 use crate::meta::{ListMeta, Pagination};
 use crate::operation::Operation;
 use crate::retry::{RetryPolicy, Retrying};
-use crate::wire::HttpResponse;
+use crate::wire::{HttpRequest, HttpResponse};
 
 /// Most entries the API returns per page.
 pub const MAX_PER_PAGE: u64 = 50;
@@ -80,6 +80,8 @@ pub struct Paginator<Op: Paged> {
     seed: u64,
     cursor: PageCursor,
     current: Option<(u64, Retrying<Op>)>,
+    /// The last page, as the latest answer gave it.
+    last_page: Option<u64>,
 }
 
 impl<Op: Paged + std::fmt::Debug> std::fmt::Debug for Paginator<Op> {
@@ -101,7 +103,7 @@ impl<Op: Paged> Paginator<Op> {
 
     /// Walks `query` from `cursor`.
     pub fn resume(query: Op, cfg: &Config, policy: RetryPolicy, seed: u64, cursor: PageCursor) -> Self {
-        Self { query, cfg: cfg.clone(), policy, seed, cursor, current: None }
+        Self { query, cfg: cfg.clone(), policy, seed, cursor, current: None, last_page: None }
     }
 
     /// Where the walk stands now.
@@ -137,6 +139,7 @@ impl<Op: Paged> Machine for Paginator<Op> {
                 self.current = None;
                 let (items, meta) = Op::into_parts(output);
                 let pagination = meta.pagination;
+                self.last_page = pagination.last_page;
                 match pagination.next_page {
                     Some(next) if next <= page => {
                         return Step::Failed(Error::PaginationStalled { page, next })
@@ -158,5 +161,13 @@ impl<Op: Paged> Machine for Paginator<Op> {
         if let Some((_, fetch)) = self.current.as_mut() {
             fetch.handle_transport_error(now, failure);
         }
+    }
+
+    /// The page after the one being fetched, when the previous answer's `last_page` says there
+    /// is one; nothing for the first page fetched (no answer has said where the list ends).
+    fn lookahead(&self) -> Option<HttpRequest> {
+        let (page, _) = self.current.as_ref()?;
+        let next = page.checked_add(1).filter(|next| self.last_page.is_some_and(|last| *next <= last))?;
+        self.query.at_page(next, self.cursor.per_page).to_request(&self.cfg).ok()
     }
 }
