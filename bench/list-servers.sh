@@ -136,7 +136,7 @@ print(exe or "")') || die "cargo build $* failed"
 log "building release binaries (cargo build --release)"
 build_bin "$BIN/hcloud-sim" -p hcloud-sim --bin hcloud-sim
 build_bin "$BIN/list_all_blocking" -p hcloud-blocking --example list_all
-build_bin "$BIN/list_all_async" -p hcloud-async --example list_all
+build_bin "$BIN/list_all_async" -p hcloud-async --example async_list_all
 grep -aq tokio "$BIN/list_all_async" || die "the async binary does not look like hcloud-async's"
 ! grep -aq tokio "$BIN/list_all_blocking" || die "the blocking binary does not look like hcloud-blocking's"
 

@@ -2,6 +2,7 @@
 //! machine.
 
 use std::collections::hash_map::RandomState;
+use std::future::Future;
 use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -10,14 +11,13 @@ use std::time::Duration;
 use hcloud_core::client_error::host_of;
 use hcloud_core::trace::CallTrace;
 use hcloud_core::{
-    ActionId, Config, CreateOutcome, HttpRequest, Machine, Operation, RateLimit, Recover, Recoverable,
-    RecoveryPolicy, RetryPolicy, Retrying, ServerId, Step, Timestamp, WaitPolicy,
+    Config, CreateOutcome, HttpRequest, Machine, Operation, PageCursor, Paged, Paginator, RateLimit,
+    RawRequest, Recover, Recoverable, RecoveryPolicy, RetryPolicy, Retrying, Step, Timestamp, WaitPolicy,
 };
 use tokio::time::Instant;
 
-use crate::actions::{ActionHandle, Actions};
 use crate::error::{Error, Result};
-use crate::servers::{ServerHandle, Servers};
+use crate::pages::PageStream;
 use crate::transport::{
     ReqwestTransport, Transport, TransportError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
 };
@@ -98,12 +98,12 @@ impl Client {
         &self.inner.retry_policy
     }
 
-    /// The policy [`Actions::wait_for`] uses.
+    /// The policy [`Actions::wait_for`](crate::Actions::wait_for) uses.
     pub fn action_wait_policy(&self) -> &WaitPolicy {
         &self.inner.action_wait_policy
     }
 
-    /// The policy [`ServerHandle::wait_until_status_is`] uses.
+    /// The policy [`ServerHandle::wait_until_status_is`](crate::ServerHandle::wait_until_status_is) uses.
     pub fn status_wait_policy(&self) -> &WaitPolicy {
         &self.inner.status_wait_policy
     }
@@ -114,24 +114,92 @@ impl Client {
         *self.inner.rate_limit.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Server calls: list, get, create.
-    pub fn servers(&self) -> Servers<'_> {
-        Servers::new(self)
+    /// Every entry of any list, lazily, page by page: the walk behind every `list` of the
+    /// facade, for any [`Paged`] operation of the core.
+    pub fn pages<Op>(&self, query: Op) -> PageStream<Op>
+    where
+        Op: Paged + Send + 'static,
+        Op::Item: Send + 'static,
+        Op::Output: Send + 'static,
+    {
+        let cursor = query.start();
+        self.pages_from(query, cursor)
     }
 
-    /// Calls on one server, by id. Makes no request by itself.
-    pub fn server(&self, id: ServerId) -> ServerHandle<'_> {
-        ServerHandle::new(self, id)
+    /// [`pages`](Self::pages), resumed at `cursor` (from [`PageStream::cursor`] of an earlier
+    /// walk, possibly in another process since it serializes).
+    pub fn pages_from<Op>(&self, query: Op, cursor: PageCursor) -> PageStream<Op>
+    where
+        Op: Paged + Send + 'static,
+        Op::Item: Send + 'static,
+        Op::Output: Send + 'static,
+    {
+        let paginator = Paginator::resume(
+            query,
+            &self.inner.config,
+            self.inner.retry_policy.clone(),
+            self.next_seed(),
+            cursor,
+        );
+        PageStream::new(self.clone(), paginator)
     }
 
-    /// Action calls: get one, wait for many.
-    pub fn actions(&self) -> Actions<'_> {
-        Actions::new(self)
+    /// Every entry of any list, collected.
+    ///
+    /// Errors: the first error of the walk.
+    pub fn collect<Op>(&self, query: Op) -> impl Future<Output = Result<Vec<Op::Item>>> + Send + 'static
+    where
+        Op: Paged + Send + 'static,
+        Op::Item: Send + 'static,
+        Op::Output: Send + 'static,
+    {
+        let mut pages = self.pages(query);
+        async move {
+            let mut items = Vec::new();
+            while let Some(item) = pages.next().await {
+                items.push(item?);
+            }
+            Ok(items)
+        }
     }
 
-    /// Calls on one action, by id. Makes no request by itself.
-    pub fn action(&self, id: ActionId) -> ActionHandle<'_> {
-        ActionHandle::new(self, id)
+    /// The first entry of a list (every page, if needed) for which `matches` holds.
+    ///
+    /// Errors: the first error of the walk.
+    pub fn find<Op>(
+        &self,
+        query: Op,
+        mut matches: impl FnMut(&Op::Item) -> bool + Send + 'static,
+    ) -> impl Future<Output = Result<Option<Op::Item>>> + Send + 'static
+    where
+        Op: Paged + Send + 'static,
+        Op::Item: Send + 'static,
+        Op::Output: Send + 'static,
+    {
+        let mut pages = self.pages(query);
+        async move {
+            while let Some(item) = pages.next().await {
+                let item = item?;
+                if matches(&item) {
+                    return Ok(Some(item));
+                }
+            }
+            Ok(None)
+        }
+    }
+
+    /// Any endpoint by hand, through the same headers, retries, rate-limit handling and
+    /// errors as every operation: the escape hatch for what this version does not describe.
+    /// The answer comes back as JSON (`null` without a body).
+    ///
+    /// Errors: as for any operation.
+    pub fn raw(
+        &self,
+        method: http::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> impl Future<Output = Result<serde_json::Value>> + Send + 'static {
+        self.execute(RawRequest::new(method, path, body))
     }
 
     /// A fresh jitter seed: the client's base plus a counter, so concurrent calls do not
@@ -146,17 +214,19 @@ impl Client {
     }
 
     /// Runs one operation with the client's retry policy: any [`Operation`] of the core,
-    /// including ones this crate has no method for. The future is `Send` when the
-    /// operation and its output are.
+    /// including ones this crate has no method for. The future owns what it needs (`Send +
+    /// 'static`), so it can go into `join_all` or `tokio::spawn`.
     ///
     /// Errors: whatever the operation and its retries end in.
-    pub async fn execute<O>(&self, op: O) -> Result<O::Output>
+    pub fn execute<O>(&self, op: O) -> impl Future<Output = Result<O::Output>> + Send + 'static
     where
-        O: Operation,
+        O: Operation + Send + 'static,
+        O::Output: Send + 'static,
     {
+        let client = self.clone();
         let machine =
             Retrying::new(op, &self.inner.config, self.inner.retry_policy.clone(), self.next_seed());
-        self.run(machine).await
+        async move { client.run(machine).await }
     }
 
     /// Drives any core [`Machine`] to its end: sends its requests through the transport,
@@ -339,14 +409,14 @@ impl ClientBuilder {
         self
     }
 
-    /// How [`Actions::wait_for`] polls (default [`WaitPolicy::for_actions`]).
+    /// How [`Actions::wait_for`](crate::Actions::wait_for) polls (default [`WaitPolicy::for_actions`]).
     pub fn action_wait_policy(mut self, policy: WaitPolicy) -> Self {
         self.action_wait_policy = policy;
         self
     }
 
-    /// How [`ServerHandle::wait_until_status_is`] and
-    /// [`ActionHandle::wait_until_status_is`] poll (default [`WaitPolicy::default`]: 20
+    /// How [`ServerHandle::wait_until_status_is`](crate::ServerHandle::wait_until_status_is) and
+    /// [`ActionHandle::wait_until_status_is`](crate::ActionHandle::wait_until_status_is) poll (default [`WaitPolicy::default`]: 20
     /// polls, 1 s apart).
     pub fn status_wait_policy(mut self, policy: WaitPolicy) -> Self {
         self.status_wait_policy = policy;

@@ -7,11 +7,10 @@
 //! [`ActionWaiter`](hcloud_core::ActionWaiter) or [`PollUntil`](hcloud_core::PollUntil). This
 //! crate only performs the HTTP exchanges and the sleeps, in [`Client::run`].
 //!
-//! The [`Client`] is cheap to clone, `Send + Sync`, and every future it returns is `Send`,
-//! so it can be shared by many tasks.
+//! The [`Client`] is cheap to clone and `Send + Sync`; every future it returns owns what it
+//! needs (`Send + 'static`), so calls can be spawned or joined freely.
 //!
 //! ```no_run
-//! use futures_util::StreamExt;
 //! use hcloud_async::{Client, CreateServer, ListServers, ServerStatus};
 //!
 //! # async fn demo() -> hcloud_async::Result<()> {
@@ -24,11 +23,11 @@
 //!         ..CreateServer::new("web-1", "cpx22", "ubuntu-24.04")
 //!     })
 //!     .await?;
-//! client.actions().wait_for(created.all_actions().cloned()).await?;
+//! client.wait(&created).await?; // every action the create started
 //! let server = client.server(created.server.id).wait_until_status_is(ServerStatus::Running).await?;
 //! println!("{} is {}", server.name, server.status);
 //!
-//! let mut servers = client.servers().get_all(ListServers::all());
+//! let mut servers = client.servers().list(ListServers::all());
 //! while let Some(server) = servers.next().await {
 //!     let server = server?;
 //!     println!("{} {}", server.id, server.name);
@@ -42,6 +41,18 @@
 //! # }
 //! ```
 //!
+//! # Every resource, one shape
+//!
+//! Each kind of resource has a collection on the client and, where single resources have
+//! calls of their own, a handle: `client.volumes()` lists (lazily, every page), collects,
+//! finds by name, creates and reads the kind's actions; `client.volume(id)` reads, updates
+//! (`update(|changes| changes.name("x"))`, `rename`, `set_labels`), deletes and performs each
+//! action (`attach(server)`, with `attach_with(server, |options| options.automount(true))`
+//! for the optional fields). Calls that start actions answer with something
+//! [`HasActions`], so `client.wait(&answer)` waits for them all.
+//! `client.execute(op)` runs any operation of the core, `client.raw(..)` any endpoint at
+//! all, and [`prelude`] brings the common names in one `use`.
+//!
 //! # Which crate
 //!
 //! This one is for tokio services. Synchronous code (scripts, command-line tools) wants
@@ -54,7 +65,6 @@
 //! [dependencies]
 //! hcloud-async = "0.1"
 //! tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
-//! futures-util = "0.3" # StreamExt, for listing
 //! ```
 //!
 //! # TLS
@@ -76,25 +86,29 @@
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
-mod actions;
 mod client;
 mod error;
-mod servers;
+mod facade;
+mod pages;
 pub mod transport;
 
-pub use actions::{ActionHandle, Actions};
 pub use client::{Client, ClientBuilder};
 pub use error::{Error, Result};
-pub use servers::{ServerHandle, ServerStream, Servers};
+pub use facade::*;
+pub use pages::PageStream;
 pub use transport::{ReqwestTransport, Transport, TransportError};
 
+pub use futures_core::Stream;
 pub use hcloud_core;
+pub use hcloud_core::prelude::*;
 pub use hcloud_core::servers::{
-    CreatePublicNet, CreateServer, CreatedServer, ListServers, RescueEnabled, RescueType, Sort,
-    SortDirection, SortField,
+    CreatePublicNet, CreateServer, CreatedServer, ListServers, RescueEnabled, RescueType, Sort, SortField,
 };
-pub use hcloud_core::{
-    Action, ActionId, ActionStatus, ApiError, Config, ErrorCode, PageCursor, RateLimit, RetryPolicy,
-    RootPassword, Server, ServerId, ServerStatus, SshKeyId, TransportFailure, TransportFailureKind,
-    WaitPolicy,
-};
+pub use hcloud_core::{HttpRequest, HttpResponse, TransportFailure, TransportFailureKind};
+
+/// Everything most programs need: `use hcloud_async::prelude::*;` brings the client, its
+/// error and every resource module, id and common type of the API.
+pub mod prelude {
+    pub use crate::{Client, ClientBuilder, Error, PageStream, Result};
+    pub use hcloud_core::prelude::*;
+}

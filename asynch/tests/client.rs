@@ -10,8 +10,8 @@ use std::time::Duration;
 use common::{fast_retry, json_response, scripted_client, vector_response, Reply, Script};
 use futures_util::StreamExt;
 use hcloud_async::{
-    Action, ActionId, ActionStatus, Client, CreateServer, ListServers, PageCursor, ServerId, ServerStatus,
-    ServerStream, SshKeyId, WaitPolicy,
+    Action, ActionId, ActionStatus, Client, CreateServer, ListServers, PageCursor, PageStream, ServerId,
+    ServerStatus, SshKeyId, WaitPolicy,
 };
 use serde_json::{json, Value};
 
@@ -22,7 +22,7 @@ fn assert_send_sync_clone<T: Send + Sync + Clone + 'static>() {}
 fn the_client_is_clone_send_sync_and_every_future_is_send() {
     assert_send_sync_clone::<Client>();
     fn stream_is_send_unpin<T: Send + Unpin + 'static>() {}
-    stream_is_send_unpin::<ServerStream>();
+    stream_is_send_unpin::<PageStream<ListServers>>();
 
     let client = scripted_client(&Script::default(), fast_retry(0));
     let servers = client.servers();
@@ -31,17 +31,17 @@ fn the_client_is_clone_send_sync_and_every_future_is_send() {
     let action = client.action(ActionId(1));
     assert_send(&servers.get(ServerId(1)));
     assert_send(&servers.get_by_name("web"));
+    assert_send(&servers.list_all(ListServers::all()));
     assert_send(&servers.list(ListServers::all()));
-    assert_send(&servers.get_all(ListServers::all()));
     assert_send(&servers.create(CreateServer::new("web", "cpx22", "ubuntu-24.04")));
     assert_send(&server.get());
-    assert_send(&server.change_name("x"));
-    assert_send(&server.update_labels(BTreeMap::new()));
+    assert_send(&server.rename("x"));
+    assert_send(&server.set_labels(BTreeMap::new()));
     assert_send(&server.delete());
-    assert_send(&server.enable_rescue_mode(None, &[SshKeyId(1)]));
-    assert_send(&server.disable_rescue_mode());
-    assert_send(&server.enable_backups());
-    assert_send(&server.disable_backups());
+    assert_send(&server.enable_rescue_with(|rescue| rescue.ssh_key(SshKeyId(1))));
+    assert_send(&server.disable_rescue());
+    assert_send(&server.enable_backup());
+    assert_send(&server.disable_backup());
     assert_send(&server.wait_until_status_is(ServerStatus::Running));
     assert_send(&server.wait_until_status_with(ServerStatus::Running, WaitPolicy::default()));
     assert_send(&actions.get(ActionId(1)));
@@ -134,7 +134,7 @@ async fn the_stream_fetches_pages_lazily_and_resumes_from_its_cursor() {
     let filter =
         ListServers { label_selector: Some("env=prod".into()), per_page: Some(2), ..ListServers::all() };
     let start = PageCursor { next_page: Some(1), per_page: 2 };
-    let mut stream = client.servers().get_all_from(filter.clone(), start);
+    let mut stream = client.pages_from(filter.clone(), start);
     assert!(script.requests().is_empty(), "nothing is fetched before the first poll");
 
     let first = stream.next().await.unwrap().unwrap();
@@ -150,8 +150,7 @@ async fn the_stream_fetches_pages_lazily_and_resumes_from_its_cursor() {
     drop(stream);
 
     // Resume from the boundary in a new walk: pages 2 and 3, nothing repeated or skipped.
-    let rest: Vec<u64> =
-        client.servers().get_all_from(filter, boundary).map(|s| s.unwrap().id.0).collect().await;
+    let rest: Vec<u64> = client.pages_from(filter, boundary).map(|s| s.unwrap().id.0).collect().await;
     assert_eq!(rest, [3, 4, 5]);
     assert_eq!(
         script.paths(),
@@ -171,7 +170,7 @@ async fn list_collects_every_page() {
         Reply::Response(page(5, 1, 3, None)),
     ]);
     let client = scripted_client(&script, fast_retry(0));
-    let servers = client.servers().list(ListServers::all()).await.unwrap();
+    let servers = client.servers().list_all(ListServers::all()).await.unwrap();
     assert_eq!(servers.iter().map(|s| s.id.0).collect::<Vec<_>>(), [1, 2, 3, 4, 5]);
     assert_eq!(script.paths()[0], "GET /v1/servers?page=1&per_page=50");
     assert_eq!(script.paths()[2], "GET /v1/servers?page=3&per_page=50");
@@ -184,7 +183,7 @@ async fn the_stream_ends_after_its_first_error_and_keeps_the_failed_page_as_curs
         Reply::Response(vector_response("error_unauthorized")),
     ]);
     let client = scripted_client(&script, fast_retry(0));
-    let mut stream = client.servers().get_all(ListServers::all());
+    let mut stream = client.servers().list(ListServers::all());
     assert!(stream.next().await.unwrap().is_ok());
     assert!(stream.next().await.unwrap().is_ok());
     let error = stream.next().await.unwrap().unwrap_err();
@@ -199,7 +198,7 @@ async fn the_stream_ends_after_its_first_error_and_keeps_the_failed_page_as_curs
 async fn a_stalled_pagination_is_an_error_not_a_loop() {
     let script = Script::new([Reply::Response(page(1, 2, 1, Some(1)))]);
     let client = scripted_client(&script, fast_retry(0));
-    let error = client.servers().list(ListServers::all()).await.unwrap_err();
+    let error = client.servers().list_all(ListServers::all()).await.unwrap_err();
     assert!(matches!(error.core(), Some(hcloud_core::Error::PaginationStalled { .. })), "{error:?}");
 }
 

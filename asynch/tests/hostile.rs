@@ -121,7 +121,7 @@ async fn p4_tls_that_cannot_be_set_up_is_a_failure_to_connect_and_a_get_is_retri
 async fn p5_an_endless_next_page_stops_at_last_page_or_total_entries() {
     for (last, total) in [(Some(3), None), (None, Some(150))] {
         let server = traps::endless_pages(last, total);
-        assert_eq!(client(&server).servers().list(ListServers::all()).await.unwrap().len(), 3);
+        assert_eq!(client(&server).servers().list_all(ListServers::all()).await.unwrap().len(), 3);
         assert_eq!(server.requests().len(), 3);
     }
 }
@@ -131,7 +131,7 @@ async fn p5_without_an_end_in_sight_the_page_cap_stops_the_walk() {
     let server = traps::endless_pages(None, None);
     let config = Config::new(TOKEN).unwrap().with_endpoint(server.url()).unwrap().with_max_pages(4);
     let client = Client::builder(config).retry_policy(RetryPolicy::none()).build().unwrap();
-    let items: Vec<_> = client.servers().get_all(ListServers::all()).collect().await;
+    let items: Vec<_> = client.servers().list(ListServers::all()).collect().await;
     assert_eq!(items.len(), 5);
     assert_eq!(items[4].as_ref().unwrap_err().core(), Some(&hcloud_core::Error::TooManyPages { limit: 4 }));
 }
@@ -260,7 +260,7 @@ async fn names_labels_and_selectors_cannot_inject_into_the_request() {
     let server = traps::listing_nothing();
     let client = client(&server);
     let filter = ListServers::by_name(traps::INJECTED_NAME).label_selector(traps::INJECTED_SELECTOR);
-    client.servers().list(filter).await.unwrap();
+    client.servers().list_all(filter).await.unwrap();
     assert!(client.execute(GetZone::new(traps::INJECTED_ZONE)).await.unwrap_err().is_not_found());
     traps::assert_in_place(&server.requests());
 }
@@ -307,7 +307,7 @@ async fn concurrent_creates_under_injected_faults_lose_and_duplicate_nothing() {
         recovered += usize::from(task.await.unwrap().unwrap().is_recovered());
     }
     assert_eq!(recovered, 3, "each lost answer was recovered");
-    let listed = client.servers().list(ListServers::all()).await.unwrap();
+    let listed = client.servers().list_all(ListServers::all()).await.unwrap();
     let mut names: Vec<String> = listed.into_iter().map(|s| s.name).collect();
     names.sort();
     assert_eq!(names, traps::numbered(8));

@@ -86,7 +86,7 @@ async fn the_whole_story_against_the_simulator() {
     assert_eq!(server.labels["env"], "test");
 
     // Find it: by name through the stream, by name directly, and by id.
-    let by_name: Vec<_> = client.servers().get_all(ListServers::by_name("story-1")).collect().await;
+    let by_name: Vec<_> = client.servers().list(ListServers::by_name("story-1")).collect().await;
     assert_eq!(by_name.len(), 1);
     assert_eq!(by_name[0].as_ref().unwrap().id, id);
     assert_eq!(client.servers().get_by_name("story-1").await.unwrap().map(|s| s.id), Some(id));
@@ -94,31 +94,31 @@ async fn the_whole_story_against_the_simulator() {
     assert!(client.rate_limit().is_some(), "the simulator sends RateLimit-* headers");
 
     // Rename and relabel.
-    let renamed = client.server(id).change_name("story-renamed").await.unwrap();
+    let renamed = client.server(id).rename("story-renamed").await.unwrap();
     assert_eq!(renamed.name, "story-renamed");
-    let relabeled = client
-        .server(id)
-        .update_labels(BTreeMap::from([("tier".to_owned(), "web".to_owned())]))
-        .await
-        .unwrap();
+    let relabeled =
+        client.server(id).set_labels(BTreeMap::from([("tier".to_owned(), "web".to_owned())])).await.unwrap();
     assert_eq!(relabeled.labels, BTreeMap::from([("tier".to_owned(), "web".to_owned())]));
 
     // Rescue mode on and off.
-    let rescue =
-        client.server(id).enable_rescue_mode(Some(RescueType::Linux64), &[SshKeyId(1)]).await.unwrap();
+    let rescue = client
+        .server(id)
+        .enable_rescue_with(|rescue| rescue.rescue_type(RescueType::Linux64).ssh_key(SshKeyId(1)))
+        .await
+        .unwrap();
     assert!(rescue.root_password.as_ref().is_some_and(|p| !p.expose().is_empty()));
     client.actions().wait_for([rescue.action]).await.unwrap();
     assert!(client.server(id).get().await.unwrap().rescue_enabled);
-    let off = client.server(id).disable_rescue_mode().await.unwrap();
+    let off = client.server(id).disable_rescue().await.unwrap();
     let off = client.action(off.id).wait_until_status_is(ActionStatus::Success).await.unwrap();
     assert_eq!(off.status, ActionStatus::Success);
     assert!(!client.server(id).get().await.unwrap().rescue_enabled);
 
     // Backups on and off.
-    let backups = client.server(id).enable_backups().await.unwrap();
+    let backups = client.server(id).enable_backup().await.unwrap();
     client.actions().wait_for([backups]).await.unwrap();
     assert!(client.server(id).get().await.unwrap().backups_enabled());
-    let backups = client.server(id).disable_backups().await.unwrap();
+    let backups = client.server(id).disable_backup().await.unwrap();
     client.actions().wait_for([backups]).await.unwrap();
     assert!(!client.server(id).get().await.unwrap().backups_enabled());
 
@@ -139,7 +139,7 @@ async fn the_whole_story_against_the_simulator() {
 async fn a_wrong_token_is_an_authentication_error() {
     let sim = start_sim();
     let client = client_for(&sim, "wrong-token");
-    let error = client.servers().list(ListServers::all()).await.unwrap_err();
+    let error = client.servers().list_all(ListServers::all()).await.unwrap_err();
     assert!(error.is_authentication(), "{error:?}");
     assert!(!error.is_retryable());
     sim.shutdown();
@@ -168,7 +168,7 @@ async fn eight_tasks_share_one_client_against_the_simulator() {
         assert_eq!(names.len(), 5);
         assert!(names.windows(2).all(|w| w[0] == w[1]), "server {id}: {names:?}");
     }
-    assert_eq!(client.servers().list(ListServers::all()).await.unwrap().len(), 8);
+    assert_eq!(client.servers().list_all(ListServers::all()).await.unwrap().len(), 8);
     sim.shutdown();
 }
 
@@ -178,7 +178,7 @@ async fn paging_walks_every_page_of_the_simulator() {
     sim.with_simulator(|s| s.insert_servers(7));
     let client = client_for(&sim, "sim-token");
     let filter = ListServers { per_page: Some(3), ..ListServers::all() };
-    let mut stream = client.servers().get_all(filter);
+    let mut stream = client.servers().list(filter);
     let mut seen = Vec::new();
     while let Some(server) = stream.next().await {
         seen.push(server.unwrap().id);
@@ -198,7 +198,7 @@ async fn simulated_faults_are_retried_only_when_safe() {
     sim.with_simulator(|s| {
         s.inject_fault(FaultRule::new(FaultKind::BadGateway).method(http::Method::GET).times(2))
     });
-    assert_eq!(client.servers().list(ListServers::all()).await.unwrap().len(), 1);
+    assert_eq!(client.servers().list_all(ListServers::all()).await.unwrap().len(), 1);
 
     // A truncated body on a GET: a transport error (the connection closed mid-body); a GET
     // is safe to ask again, so it is retried, then fine.
@@ -206,7 +206,7 @@ async fn simulated_faults_are_retried_only_when_safe() {
         s.clear_faults();
         s.inject_fault(FaultRule::new(FaultKind::Truncate).method(http::Method::GET).times(1))
     });
-    assert_eq!(client.servers().list(ListServers::all()).await.unwrap().len(), 1);
+    assert_eq!(client.servers().list_all(ListServers::all()).await.unwrap().len(), 1);
 
     // A create whose connection drops after the API acted: never resent, so exactly one
     // server is made.
@@ -224,5 +224,111 @@ async fn simulated_faults_are_retried_only_when_safe() {
     assert!(error.is_transport(), "{error:?}");
     assert!(client.servers().get_by_name("dropped").await.unwrap().is_some());
     assert_eq!(sim.with_simulator(|s| s.server_count()), 2);
+    sim.shutdown();
+}
+
+/// Many resources and their relations, through the facade: a network, a firewall, servers in
+/// both, a volume attached, a load balancer targeting them by label, an SSH key; then every
+/// resource deleted and every list empty.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_multi_resource_scenario_runs_against_the_simulator() {
+    use hcloud_async::firewalls::{CreateFirewall, FirewallRule, FirewallRuleProtocol};
+    use hcloud_async::load_balancers::{CreateLoadBalancer, LoadBalancerService, LoadBalancerTarget};
+    use hcloud_async::networks::{CreateNetwork, CreateNetworkSubnet};
+    use hcloud_async::ssh_keys::CreateSshKey;
+    use hcloud_async::volumes::CreateVolume;
+    use hcloud_async::LabelSelector;
+
+    let sim = start_sim();
+    let client = client_for(&sim, "sim-token");
+    let key = client
+        .ssh_keys()
+        .create(CreateSshKey::new(
+            "scenario-key",
+            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILsX03FoBV5ZbMQRua3yCW16mLOUSjFXUswB1idHX5eL scenario",
+        ))
+        .await
+        .unwrap();
+    let network = client
+        .networks()
+        .create(
+            CreateNetwork::new("scenario", "10.0.0.0/16")
+                .subnet(CreateNetworkSubnet::cloud("eu-central", "10.0.1.0/24")),
+        )
+        .await
+        .unwrap();
+    let firewall = client
+        .firewalls()
+        .create(CreateFirewall::new("scenario").rule(FirewallRule::inbound(
+            FirewallRuleProtocol::Tcp,
+            Some("22"),
+            ["0.0.0.0/0"],
+        )))
+        .await
+        .unwrap();
+    client.wait(&firewall).await.unwrap();
+
+    let mut servers = Vec::new();
+    for n in 1..=3 {
+        let request = CreateServer::new(format!("scenario-{n}"), "cpx22", "ubuntu-24.04")
+            .location("fsn1")
+            .ssh_key(key.name.clone())
+            .network(network.id)
+            .firewall(firewall.firewall.id)
+            .label("role", "web");
+        servers.push(client.servers().create(request).await.unwrap());
+    }
+    for created in &servers {
+        client.wait(created).await.unwrap();
+        assert!(created.root_password.is_none(), "a server with an SSH key gets no root password");
+    }
+    let first = servers[0].server.id;
+    let server = client.server(first).get().await.unwrap();
+    assert_eq!(server.status, ServerStatus::Running);
+    assert_eq!(server.private_net[0].network, network.id);
+    assert!(server.public_net.firewalls.iter().any(|f| f.id == firewall.firewall.id));
+
+    let volume =
+        client.volumes().create(CreateVolume::new(10, "scenario-data").location("fsn1")).await.unwrap();
+    client.wait(&volume).await.unwrap();
+    client.wait(&client.volume(volume.volume.id).attach(first).await.unwrap()).await.unwrap();
+    assert_eq!(client.volume(volume.volume.id).get().await.unwrap().server, Some(first));
+    assert_eq!(client.server(first).get().await.unwrap().volumes, [volume.volume.id]);
+
+    let lb = client
+        .load_balancers()
+        .create(
+            CreateLoadBalancer::new("scenario-lb", "lb11")
+                .location("fsn1")
+                .service(LoadBalancerService::http(80, 8080))
+                .target(LoadBalancerTarget::label_selector(LabelSelector::new().eq("role", "web"))),
+        )
+        .await
+        .unwrap();
+    client.wait(&lb).await.unwrap();
+    let lb = client.load_balancer(lb.load_balancer.id).get().await.unwrap();
+    assert_eq!(lb.targets[0].targets.len(), 3, "the selector matches the three servers");
+
+    let web = ListServers::all().label_selector(LabelSelector::new().eq("role", "web"));
+    assert_eq!(client.servers().list_all(web.clone()).await.unwrap().len(), 3);
+
+    // Everything goes again.
+    client.load_balancer(lb.id).delete().await.unwrap();
+    client.wait(&client.volume(volume.volume.id).detach().await.unwrap()).await.unwrap();
+    client.volume(volume.volume.id).delete().await.unwrap();
+    let mut deletes = Vec::new();
+    for created in &servers {
+        deletes.push(client.server(created.server.id).delete().await.unwrap());
+    }
+    client.actions().wait_for(deletes).await.unwrap();
+    client.firewall(firewall.firewall.id).delete().await.unwrap();
+    client.network(network.id).delete().await.unwrap();
+    client.ssh_key(key.id).delete().await.unwrap();
+    assert!(client.servers().list_all(ListServers::all()).await.unwrap().is_empty());
+    assert!(client.volumes().list_all(Default::default()).await.unwrap().is_empty());
+    assert!(client.networks().list_all(Default::default()).await.unwrap().is_empty());
+    assert!(client.firewalls().list_all(Default::default()).await.unwrap().is_empty());
+    assert!(client.load_balancers().list_all(Default::default()).await.unwrap().is_empty());
+    assert!(client.ssh_keys().list_all(Default::default()).await.unwrap().is_empty());
     sim.shutdown();
 }

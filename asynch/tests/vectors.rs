@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use hcloud_async::transport::BoxFuture;
 use hcloud_async::{Client, RetryPolicy, Transport, TransportError, TransportFailure};
-use hcloud_core::{HttpRequest, HttpResponse, Operation};
+use hcloud_core::{HttpRequest, HttpResponse, Operation, Retrying};
 use hcloud_testkit::vectors::config;
 use hcloud_testkit::{cases, Case, Runner, Vector};
 
@@ -60,7 +60,10 @@ impl AsyncRunner {
 impl Runner for AsyncRunner {
     fn run<O: Operation + Debug>(&mut self, case: &Case, op: &O) -> Result<O::Output, hcloud_core::Error> {
         *self.transport.current.lock().unwrap() = case.vector.clone();
-        let result = self.runtime.block_on(self.client.execute(op));
+        // `execute` wants an owned, `Send + 'static` operation; the generic loop takes any.
+        let client = &self.client;
+        let machine = Retrying::new(op, client.config(), client.retry_policy().clone(), client.next_seed());
+        let result = self.runtime.block_on(client.run(machine));
         result.map_err(|e| e.into_core().expect("a vector case never fails with a configuration error"))
     }
 }

@@ -43,8 +43,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     describe("create with an invalid name", &error);
 
     // The same endpoint with a token the API does not know.
-    let wrong = Client::new(Config::new("not-the-right-token")?.with_endpoint(client.config().endpoint())?);
-    match wrong.servers().list(Default::default()) {
+    let wrong = Client::new(Config::new("not-the-right-token")?.with_endpoint(client.config().endpoint())?)?;
+    match wrong.servers().list_all(Default::default()) {
         Err(error) if error.is_authentication() => describe("list with a wrong token", &error),
         other => println!("list with a wrong token: {other:?}"),
     }
@@ -52,7 +52,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Nothing listens here: the transport error keeps its cause.
     let nowhere = Client::builder(Config::new("t")?.with_endpoint("http://127.0.0.1:9/v1")?)
         .retry_policy(hcloud_blocking::RetryPolicy::none())
-        .build();
+        .build()?;
     let error = nowhere.servers().get(ServerId(1)).unwrap_err();
     describe("get from a closed port", &error);
     println!("  cause:          {:?}", std::error::Error::source(&error).map(|s| s.to_string()));

@@ -22,7 +22,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = Client::from_env()?; // HCLOUD_TOKEN, HCLOUD_ENDPOINT
 
     let (mut count, mut id_sum) = (0u64, 0u64);
-    for server in client.servers().get_all(ListServers::all()) {
+    for server in client.servers().list(ListServers::all()) {
         let server = server?; // an error ends the walk
         count += 1;
         id_sum = id_sum.wrapping_add(server.id.get());

@@ -16,7 +16,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         None => ListServers::all(),
     };
     let mut count = 0;
-    for server in client.servers().get_all(filter) {
+    for server in client.servers().list(filter) {
         let server = server?;
         count += 1;
         println!(

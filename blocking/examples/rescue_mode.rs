@@ -27,12 +27,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let server = client.server(id);
 
-    let rescue = server.enable_rescue_mode(Some(RescueType::Linux64), &[])?;
+    let rescue = server.enable_rescue_with(|rescue| rescue.rescue_type(RescueType::Linux64))?;
     println!("rescue enabled on {id}; root password: {:?}", rescue.root_password);
     client.actions().wait_for([rescue.action])?;
     println!("rescue_enabled = {}", server.get()?.rescue_enabled);
 
-    let action = server.disable_rescue_mode()?;
+    let action = server.disable_rescue()?;
     client.actions().wait_for([action])?;
     println!("rescue disabled; rescue_enabled = {}", server.get()?.rescue_enabled);
     target.finish();

@@ -92,7 +92,7 @@ fn check_reachable(client: &Client) -> Result<(), Stop> {
     let probe = Client::builder(client.config().clone())
         .retry_policy(RetryPolicy::none())
         .connect_timeout(Duration::from_secs(5))
-        .build();
+        .build()?;
     match probe.execute(ListServers { per_page: Some(1), ..ListServers::all() }) {
         Err(error) if error.is_transport() => Err(error.into()),
         _ => Ok(()),
@@ -132,7 +132,7 @@ fn tour() -> Result<(), Stop> {
     println!("    server {id} is {}", server.status);
 
     step(3, "Find it by name");
-    for found in client.servers().get_all(ListServers::by_name("tour-server")) {
+    for found in client.servers().list(ListServers::by_name("tour-server")) {
         let found = found?;
         println!(
             "    {} '{}' {} in {}, labels {:?}",
@@ -141,23 +141,23 @@ fn tour() -> Result<(), Stop> {
     }
 
     step(4, "Rename it");
-    let renamed = client.server(id).change_name("tour-server-renamed")?;
+    let renamed = client.server(id).rename("tour-server-renamed")?;
     println!("    now called '{}'", renamed.name);
 
     step(5, "Enable rescue mode");
-    let rescue = client.server(id).enable_rescue_mode(Some(RescueType::Linux64), &[])?;
+    let rescue = client.server(id).enable_rescue_with(|rescue| rescue.rescue_type(RescueType::Linux64))?;
     println!("    rescue root password (Debug): {:?}", rescue.root_password);
     println!("    a rescue root password came back: {}", rescue.root_password.is_some());
     client.actions().wait_for([rescue.action])?;
     println!("    rescue_enabled = {}", client.server(id).get()?.rescue_enabled);
 
     step(6, "Disable rescue mode");
-    let action = client.server(id).disable_rescue_mode()?;
+    let action = client.server(id).disable_rescue()?;
     client.actions().wait_for([action])?;
     println!("    rescue_enabled = {}", client.server(id).get()?.rescue_enabled);
 
     step(7, "Enable backups");
-    let action = client.server(id).enable_backups()?;
+    let action = client.server(id).enable_backup()?;
     client.actions().wait_for([action])?;
     let server = client.server(id).get()?;
     println!(

@@ -11,13 +11,12 @@ use std::time::SystemTime;
 use hcloud_core::client_error::host_of;
 use hcloud_core::trace::CallTrace;
 use hcloud_core::{
-    ActionId, Config, CreateOutcome, Machine, Operation, RateLimit, Recover, Recoverable, RecoveryPolicy,
-    RetryPolicy, Retrying, ServerId, Step, Timestamp, WaitPolicy,
+    Config, CreateOutcome, Machine, Operation, PageCursor, Paged, Paginator, RateLimit, RawRequest, Recover,
+    Recoverable, RecoveryPolicy, RetryPolicy, Retrying, Step, Timestamp, WaitPolicy,
 };
 
-use crate::actions::{ActionHandle, Actions};
 use crate::error::{Error, Result};
-use crate::servers::{ServerHandle, Servers};
+use crate::pages::Pages;
 use crate::transport::{Transport, TransportError, UreqTransport, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 
 /// A blocking Hetzner Cloud API client.
@@ -58,7 +57,10 @@ impl std::fmt::Debug for Client {
 impl Client {
     /// A client with the default transport (ureq with the TLS the features pick, 10 s connect
     /// timeout, 60 s per exchange), the default retry policy and the default wait policies.
-    pub fn new(config: Config) -> Client {
+    ///
+    /// Errors: none today; the `Result` keeps the signature the same as the async client's,
+    /// whose HTTP client can fail to build.
+    pub fn new(config: Config) -> Result<Client> {
         Client::builder(config).build()
     }
 
@@ -74,7 +76,7 @@ impl Client {
     /// Errors: [`Error::Config`] when `HCLOUD_TOKEN` is unset or empty, and the core's input
     /// error when the token or the endpoint is malformed.
     pub fn from_env() -> Result<Client> {
-        Ok(Client::new(Config::from_variables(|name| std::env::var(name).ok())?))
+        Client::new(Config::from_variables(|name| std::env::var(name).ok())?)
     }
 
     /// The configuration in use.
@@ -92,24 +94,62 @@ impl Client {
         &self.inner.retry_policy
     }
 
-    /// The servers of the project.
-    pub fn servers(&self) -> Servers<'_> {
-        Servers::new(self)
+    /// Every entry of any list, lazily, page by page: the walk behind every `list` of the
+    /// facade, for any [`Paged`] operation of the core.
+    pub fn pages<Op: Paged>(&self, query: Op) -> Pages<Op> {
+        let cursor = query.start();
+        self.pages_from(query, cursor)
     }
 
-    /// One server, by id; nothing is fetched until a method is called.
-    pub fn server(&self, id: ServerId) -> ServerHandle<'_> {
-        ServerHandle::new(self, id)
+    /// [`pages`](Self::pages), resumed at `cursor` (from [`Pages::cursor`] of an earlier
+    /// walk, possibly in another process since it serializes).
+    pub fn pages_from<Op: Paged>(&self, query: Op, cursor: PageCursor) -> Pages<Op> {
+        let paginator = Paginator::resume(
+            query,
+            &self.inner.config,
+            self.inner.retry_policy.clone(),
+            self.next_seed(),
+            cursor,
+        );
+        Pages::new(self.clone(), paginator)
     }
 
-    /// Actions: reading them and waiting for them.
-    pub fn actions(&self) -> Actions<'_> {
-        Actions::new(self)
+    /// Every entry of any list, collected.
+    ///
+    /// Errors: the first error of the walk.
+    pub fn collect<Op: Paged>(&self, query: Op) -> Result<Vec<Op::Item>> {
+        self.pages(query).collect()
     }
 
-    /// One action, by id; nothing is fetched until a method is called.
-    pub fn action(&self, id: ActionId) -> ActionHandle<'_> {
-        ActionHandle::new(self, id)
+    /// The first entry of a list (every page, if needed) for which `matches` holds.
+    ///
+    /// Errors: the first error of the walk.
+    pub fn find<Op: Paged>(
+        &self,
+        query: Op,
+        mut matches: impl FnMut(&Op::Item) -> bool,
+    ) -> Result<Option<Op::Item>> {
+        for item in self.pages(query) {
+            let item = item?;
+            if matches(&item) {
+                return Ok(Some(item));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Any endpoint by hand, through the same headers, retries, rate-limit handling and
+    /// errors as every operation: the escape hatch for what this version does not describe.
+    /// The answer comes back as JSON (`null` without a body).
+    ///
+    /// Errors: as for any operation.
+    pub fn raw(
+        &self,
+        method: http::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> Result<serde_json::Value> {
+        self.execute(RawRequest::new(method, path, body))
     }
 
     /// Runs one operation with retries: the core's [`Retrying`] machine with the client's
@@ -217,7 +257,7 @@ impl Client {
         self.inner.seed_base.wrapping_add(n.wrapping_mul(0x9E37_79B9_7F4A_7C15))
     }
 
-    /// The policy [`Actions::wait_for`] polls with.
+    /// The policy [`Actions::wait_for`](crate::Actions::wait_for) polls with.
     pub fn action_wait_policy(&self) -> &WaitPolicy {
         &self.inner.action_wait_policy
     }
@@ -302,7 +342,7 @@ impl ClientBuilder {
         self
     }
 
-    /// How [`Actions::wait_for`] polls; [`WaitPolicy::for_actions`] unless set.
+    /// How [`Actions::wait_for`](crate::Actions::wait_for) polls; [`WaitPolicy::for_actions`] unless set.
     pub fn action_wait_policy(mut self, policy: WaitPolicy) -> Self {
         self.action_wait_policy = policy;
         self
@@ -335,13 +375,15 @@ impl ClientBuilder {
     }
 
     /// Builds the client.
-    pub fn build(self) -> Client {
+    ///
+    /// Errors: none today; the `Result` keeps the signature the same as the async client's.
+    pub fn build(self) -> Result<Client> {
         let transport = match self.transport {
             Some(transport) => transport,
             None => Box::new(UreqTransport::new(self.connect_timeout, self.timeout)),
         };
         let seed_base = self.seed.unwrap_or_else(random_seed);
-        Client {
+        Ok(Client {
             inner: Arc::new(Inner {
                 config: self.config,
                 transport,
@@ -354,7 +396,7 @@ impl ClientBuilder {
                 seed_counter: AtomicU64::new(0),
                 rate_limit: Mutex::new(None),
             }),
-        }
+        })
     }
 }
 
@@ -371,7 +413,7 @@ mod tests {
 
     #[test]
     fn seeds_are_deterministic_when_fixed_and_differ_per_call() {
-        let make = || Client::builder(Config::new("t").unwrap()).seed(7).build();
+        let make = || Client::builder(Config::new("t").unwrap()).seed(7).build().unwrap();
         let (a, b) = (make(), make());
         let first: Vec<u64> = (0..3).map(|_| a.next_seed()).collect();
         let second: Vec<u64> = (0..3).map(|_| b.next_seed()).collect();
@@ -384,6 +426,7 @@ mod tests {
         fn check<T: Send + Sync + Clone + 'static>() {}
         check::<Client>();
         fn owned_and_sendable<T: Send + 'static>() {}
-        owned_and_sendable::<crate::ServerIter>();
+        owned_and_sendable::<crate::Pages<hcloud_core::servers::ListServers>>();
+        owned_and_sendable::<crate::ServerHandle>();
     }
 }

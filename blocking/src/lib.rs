@@ -23,7 +23,7 @@
 //! })?;
 //! let server = client.server(created.server.id).wait_until_status_is(ServerStatus::Running)?;
 //!
-//! for listed in client.servers().get_all(ListServers::by_name("web-1")) {
+//! for listed in client.servers().list(ListServers::by_name("web-1")) {
 //!     let listed = listed?;
 //!     println!("{} is {}", listed.name, listed.status);
 //! }
@@ -36,6 +36,18 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! # Every resource, one shape
+//!
+//! Each kind of resource has a collection on the client and, where single resources have
+//! calls of their own, a handle: `client.volumes()` lists (lazily, every page), collects,
+//! finds by name, creates and reads the kind's actions; `client.volume(id)` reads, updates
+//! (`update(|changes| changes.name("x"))`, `rename`, `set_labels`), deletes and performs each
+//! action (`attach(server)`, with `attach_with(server, |options| options.automount(true))`
+//! for the optional fields). Calls that start actions answer with something
+//! [`HasActions`], so `client.wait(&answer)` waits for them all.
+//! `client.execute(op)` runs any operation of the core, `client.raw(..)` any endpoint at
+//! all, and [`prelude`] brings the common names in one `use`.
 //!
 //! # Which crate
 //!
@@ -69,26 +81,29 @@
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
-pub mod actions;
-pub mod client;
-pub mod error;
+mod client;
+mod error;
+mod facade;
+mod pages;
 mod resolver;
-pub mod servers;
 pub mod transport;
 
-pub use actions::{ActionHandle, Actions};
 pub use client::{Client, ClientBuilder};
 pub use error::{Error, Result};
-pub use servers::{ServerHandle, ServerIter, Servers};
+pub use facade::*;
+pub use pages::Pages;
 pub use transport::{Transport, TransportError, UreqTransport};
 
 pub use hcloud_core;
+pub use hcloud_core::prelude::*;
 pub use hcloud_core::servers::{
-    CreatePublicNet, CreateServer, CreatedServer, ListServers, RescueEnabled, RescueType, Sort,
-    SortDirection, SortField,
+    CreatePublicNet, CreateServer, CreatedServer, ListServers, RescueEnabled, RescueType, Sort, SortField,
 };
-pub use hcloud_core::{
-    Action, ActionId, ActionStatus, Config, HttpRequest, HttpResponse, PageCursor, RateLimit, RetryPolicy,
-    RootPassword, Server, ServerId, ServerStatus, SshKeyId, TransportFailure, TransportFailureKind,
-    WaitPolicy,
-};
+pub use hcloud_core::{HttpRequest, HttpResponse, TransportFailure, TransportFailureKind};
+
+/// Everything most programs need: `use hcloud_blocking::prelude::*;` brings the client, its
+/// error and every resource module, id and common type of the API.
+pub mod prelude {
+    pub use crate::{Client, ClientBuilder, Error, Pages, Result};
+    pub use hcloud_core::prelude::*;
+}

@@ -26,7 +26,7 @@ fn client(
     transport: impl Fn(HttpRequest) -> Result<HttpResponse, TransportError> + Send + Sync + 'static,
 ) -> Client {
     let config = Config::new("test-token").unwrap().with_endpoint("http://127.0.0.1:1/v1").unwrap();
-    Client::builder(config).retry_policy(fast_retries()).seed(1).transport(transport).build()
+    Client::builder(config).retry_policy(fast_retries()).seed(1).transport(transport).build().unwrap()
 }
 
 fn json_response(status: u16, body: &Value) -> HttpResponse {
@@ -234,7 +234,7 @@ fn invalid_input_is_rejected_before_anything_is_sent() {
     assert!(error.is_invalid_input(), "{error:?}");
     let error = client.server(ServerId(0)).get().unwrap_err();
     assert!(error.is_invalid_input(), "{error:?}");
-    let error = client.server(ServerId(1)).change_name("-bad").unwrap_err();
+    let error = client.server(ServerId(1)).rename("-bad").unwrap_err();
     assert!(error.is_invalid_input(), "{error:?}");
 }
 
@@ -266,7 +266,7 @@ fn get_all_fetches_each_page_only_when_needed_and_can_resume() {
     });
     let filter =
         ListServers { label_selector: Some("env=prod".into()), per_page: Some(2), ..ListServers::all() };
-    let mut servers = client.servers().get_all(filter.clone());
+    let mut servers = client.servers().list(filter.clone());
     assert!(requests.lock().unwrap().is_empty(), "nothing is fetched before the first next()");
     assert_eq!(servers.next().unwrap().unwrap().id, ServerId(1));
     assert_eq!(requests.lock().unwrap().len(), 1);
@@ -282,11 +282,10 @@ fn get_all_fetches_each_page_only_when_needed_and_can_resume() {
     );
 
     // Resuming from the saved cursor sees the rest exactly once.
-    let rest: Vec<u64> =
-        client.servers().get_all_from(filter.clone(), cursor).map(|s| s.unwrap().id.get()).collect();
+    let rest: Vec<u64> = client.pages_from(filter.clone(), cursor).map(|s| s.unwrap().id.get()).collect();
     assert_eq!(rest, [3, 4, 5]);
 
-    let all: Vec<u64> = client.servers().list(filter).unwrap().into_iter().map(|s| s.id.get()).collect();
+    let all: Vec<u64> = client.servers().list_all(filter).unwrap().into_iter().map(|s| s.id.get()).collect();
     assert_eq!(all, [1, 2, 3, 4, 5]);
 }
 
@@ -296,7 +295,7 @@ fn get_all_ends_after_an_error_and_keeps_the_failed_page_in_its_cursor() {
         q if q.ends_with("page=1&per_page=2") => Ok(page(1, 3, 1..3)),
         _ => Ok(json_response(404, &json!({"error": {"code": "not_found", "message": "gone"}}))),
     });
-    let mut servers = client.servers().get_all(ListServers { per_page: Some(2), ..ListServers::all() });
+    let mut servers = client.servers().list(ListServers { per_page: Some(2), ..ListServers::all() });
     assert!(servers.next().unwrap().is_ok());
     assert!(servers.next().unwrap().is_ok());
     assert!(servers.next().unwrap().unwrap_err().is_not_found());

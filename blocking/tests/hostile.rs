@@ -30,7 +30,7 @@ fn builder(url: &str) -> ClientBuilder {
 }
 
 fn client(server: &Hostile) -> Client {
-    builder(&server.url()).build()
+    builder(&server.url()).build().unwrap()
 }
 
 fn create() -> CreateServer {
@@ -60,7 +60,7 @@ fn p1_a_create_answer_that_fails_to_decode_never_shows_the_root_password() {
 #[test]
 fn p1_an_answer_echoing_the_token_never_gets_it_printed() {
     let server = traps::token_echo();
-    let client = builder(&server.url()).retry_policy(RetryPolicy::none()).build();
+    let client = builder(&server.url()).retry_policy(RetryPolicy::none()).build().unwrap();
     let error = client.servers().get(ServerId(1)).unwrap_err();
     for shown in printed(&error) {
         assert!(!shown.contains(TOKEN), "{shown}");
@@ -74,7 +74,7 @@ fn p1_an_answer_echoing_the_token_never_gets_it_printed() {
 #[test]
 fn p2_a_status_wait_ends_at_its_deadline_even_when_polls_hang() {
     let server = Hostile::start(|_, _| Act::Silence(Duration::from_secs(10)));
-    let client = builder(&server.url()).timeout(Duration::from_secs(3)).build();
+    let client = builder(&server.url()).timeout(Duration::from_secs(3)).build().unwrap();
     let policy = WaitPolicy::attempts(100, Duration::from_millis(50)).with_timeout(Duration::from_secs(1));
     let (result, took) = timed(Duration::from_millis(2500), || {
         client.server(ServerId(1)).wait_until_status_with(ServerStatus::Running, policy)
@@ -90,8 +90,10 @@ fn p2_a_status_wait_ends_at_its_deadline_even_when_polls_hang() {
 #[test]
 fn p2_an_action_wait_ends_at_its_deadline_when_polls_are_slow() {
     let server = traps::slow_polls();
-    let client =
-        builder(&server.url()).action_wait_policy(traps::quick_wait(Some(Duration::from_secs(1)))).build();
+    let client = builder(&server.url())
+        .action_wait_policy(traps::quick_wait(Some(Duration::from_secs(1))))
+        .build()
+        .unwrap();
     let (result, _) = timed(Duration::from_millis(1400), || client.actions().wait_for([running(1)]));
     assert!(result.unwrap_err().is_wait_exhausted());
 }
@@ -102,7 +104,7 @@ fn p2_an_action_wait_ends_at_its_deadline_when_polls_are_slow() {
 fn p4_tls_that_cannot_be_set_up_is_a_failure_to_connect_and_a_get_is_retried() {
     for greeting in traps::NOT_TLS {
         let server = Hostile::greeting(greeting);
-        let client = builder(&format!("https://{}/v1", server.addr())).build();
+        let client = builder(&format!("https://{}/v1", server.addr())).build().unwrap();
         let error = client.servers().get(ServerId(1)).unwrap_err();
         let failure = error.transport_failure().unwrap();
         assert_eq!((failure.kind, failure.maybe_sent), (TransportFailureKind::Connect, false), "{error:?}");
@@ -119,7 +121,7 @@ fn p4_tls_that_cannot_be_set_up_is_a_failure_to_connect_and_a_get_is_retried() {
 fn p5_an_endless_next_page_stops_at_last_page_or_total_entries() {
     for (last, total) in [(Some(3), None), (None, Some(150))] {
         let server = traps::endless_pages(last, total);
-        assert_eq!(client(&server).servers().list(ListServers::all()).unwrap().len(), 3);
+        assert_eq!(client(&server).servers().list_all(ListServers::all()).unwrap().len(), 3);
         assert_eq!(server.requests().len(), 3);
     }
 }
@@ -128,8 +130,8 @@ fn p5_an_endless_next_page_stops_at_last_page_or_total_entries() {
 fn p5_without_an_end_in_sight_the_page_cap_stops_the_walk() {
     let server = traps::endless_pages(None, None);
     let config = Config::new(TOKEN).unwrap().with_endpoint(server.url()).unwrap().with_max_pages(4);
-    let client = Client::builder(config).retry_policy(RetryPolicy::none()).build();
-    let items: Vec<_> = client.servers().get_all(ListServers::all()).collect();
+    let client = Client::builder(config).retry_policy(RetryPolicy::none()).build().unwrap();
+    let items: Vec<_> = client.servers().list(ListServers::all()).collect();
     assert_eq!(items.len(), 5);
     assert_eq!(items[4].as_ref().unwrap_err().core(), Some(&hcloud_core::Error::TooManyPages { limit: 4 }));
     assert_eq!(server.requests().len(), 4);
@@ -157,7 +159,7 @@ fn p6_plain_http_is_for_loopback_and_endpoints_carry_no_fragment_or_user_info() 
     // Loopback over plain http works, by name too.
     let server = traps::bad_first_answer(json(200, &json!({"server": server(7, "web", "running")})));
     let url = format!("http://localhost:{}/v1", server.addr().port());
-    assert_eq!(builder(&url).build().servers().get(ServerId(7)).unwrap().id, ServerId(7));
+    assert_eq!(builder(&url).build().unwrap().servers().get(ServerId(7)).unwrap().id, ServerId(7));
 }
 
 // ------------------------------------------------------------- p8: resets and truncations
@@ -174,7 +176,7 @@ fn p8_a_get_whose_answer_is_cut_off_or_hung_up_is_asked_again() {
 #[test]
 fn p8_one_bad_poll_does_not_end_a_wait() {
     let server = traps::one_bad_poll_among_good_ones();
-    let client = builder(&server.url()).action_wait_policy(traps::quick_wait(None)).build();
+    let client = builder(&server.url()).action_wait_policy(traps::quick_wait(None)).build().unwrap();
     assert_eq!(client.actions().wait_for([running(1)]).unwrap()[0].status, ActionStatus::Success);
 }
 
@@ -193,7 +195,8 @@ fn p9_server_sent_text_is_escaped_and_capped_in_display() {
 #[test]
 fn p10_a_transport_error_names_the_host() {
     let port = closed_port();
-    let client = builder(&format!("http://127.0.0.1:{port}/v1")).retry_policy(RetryPolicy::none()).build();
+    let client =
+        builder(&format!("http://127.0.0.1:{port}/v1")).retry_policy(RetryPolicy::none()).build().unwrap();
     let error = client.servers().get(ServerId(1)).unwrap_err();
     assert_eq!(error.to_string(), format!("could not connect to 127.0.0.1:{port}"));
 }
@@ -223,8 +226,11 @@ fn an_endless_body_is_refused_at_the_limit_and_not_asked_for_again() {
 #[test]
 fn a_slow_drip_and_a_silent_server_are_cut_at_the_timeout() {
     for server in traps::slow_servers() {
-        let client =
-            builder(&server.url()).retry_policy(quick_retries(1)).timeout(Duration::from_millis(500)).build();
+        let client = builder(&server.url())
+            .retry_policy(quick_retries(1))
+            .timeout(Duration::from_millis(500))
+            .build()
+            .unwrap();
         let (result, _) = timed(Duration::from_secs(3), || client.servers().get(ServerId(1)));
         assert_eq!(result.unwrap_err().transport_failure().unwrap().kind, TransportFailureKind::Timeout);
     }
@@ -261,7 +267,7 @@ fn names_labels_and_selectors_cannot_inject_into_the_request() {
     let server = traps::listing_nothing();
     let client = client(&server);
     let filter = ListServers::by_name(traps::INJECTED_NAME).label_selector(traps::INJECTED_SELECTOR);
-    client.servers().list(filter).unwrap();
+    client.servers().list_all(filter).unwrap();
     assert!(client.execute(GetZone::new(traps::INJECTED_ZONE)).unwrap_err().is_not_found());
     traps::assert_in_place(&server.requests());
 }
@@ -269,7 +275,7 @@ fn names_labels_and_selectors_cannot_inject_into_the_request() {
 // ------------------------------------------------------------- recovering a lost create
 
 fn recovering(server: &Hostile) -> Client {
-    builder(&server.url()).recovery_policy(traps::quick_recovery()).build()
+    builder(&server.url()).recovery_policy(traps::quick_recovery()).build().unwrap()
 }
 
 #[test]
@@ -305,7 +311,8 @@ fn concurrent_creates_under_injected_faults_lose_and_duplicate_nothing() {
     let client = Client::builder(config)
         .retry_policy(quick_retries(3))
         .recovery_policy(traps::quick_recovery())
-        .build();
+        .build()
+        .unwrap();
     let outcomes: Vec<_> = std::thread::scope(|scope| {
         let creates: Vec<_> = traps::numbered(8)
             .into_iter()
@@ -319,7 +326,7 @@ fn concurrent_creates_under_injected_faults_lose_and_duplicate_nothing() {
     });
     assert_eq!(outcomes.iter().filter(|o| o.is_recovered()).count(), 3, "each lost answer was recovered");
     let mut names: Vec<String> =
-        client.servers().list(ListServers::all()).unwrap().into_iter().map(|s| s.name).collect();
+        client.servers().list_all(ListServers::all()).unwrap().into_iter().map(|s| s.name).collect();
     names.sort();
     assert_eq!(names, traps::numbered(8));
     sim.shutdown();

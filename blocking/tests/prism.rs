@@ -30,8 +30,11 @@ fn prism_client() -> Option<Client> {
         return None;
     };
     let config = Config::new("prism-token").unwrap().with_endpoint(url).unwrap();
-    let client =
-        Client::builder(config).retry_policy(RetryPolicy::none()).timeout(Duration::from_secs(20)).build();
+    let client = Client::builder(config)
+        .retry_policy(RetryPolicy::none())
+        .timeout(Duration::from_secs(20))
+        .build()
+        .unwrap();
     Some(client)
 }
 
@@ -63,7 +66,7 @@ fn the_story_conforms_to_the_official_spec() {
     };
     assert_negative_example_id(client.execute(filter), "servers[0].volumes[0]", "list servers");
     assert_negative_example_id(
-        client.servers().list(hcloud_blocking::ListServers::all()),
+        client.servers().list_all(hcloud_blocking::ListServers::all()),
         "servers[0].volumes[0]",
         "list servers (paged)",
     );
@@ -89,7 +92,7 @@ fn the_story_conforms_to_the_official_spec() {
 
     // Update (rename) and labels.
     assert_negative_example_id(
-        client.server(ServerId(42)).change_name("new-name"),
+        client.server(ServerId(42)).rename("new-name"),
         "server.volumes[0]",
         "rename server",
     );
@@ -111,18 +114,18 @@ fn the_story_conforms_to_the_official_spec() {
     // Rescue mode: with type and keys, and with the defaults (an empty JSON object).
     let rescue = client
         .server(ServerId(42))
-        .enable_rescue_mode(Some(RescueType::Linux64), &[SshKeyId(2323)])
+        .enable_rescue_with(|rescue| rescue.rescue_type(RescueType::Linux64).ssh_key(SshKeyId(2323)))
         .expect("enable rescue");
     assert!(rescue.root_password.is_some_and(|p| !p.expose().is_empty()));
     assert_eq!(rescue.action.command, "enable_rescue");
-    client.server(ServerId(42)).enable_rescue_mode(None, &[]).expect("enable rescue (defaults)");
-    let action = client.server(ServerId(42)).disable_rescue_mode().expect("disable rescue");
+    client.server(ServerId(42)).enable_rescue().expect("enable rescue (defaults)");
+    let action = client.server(ServerId(42)).disable_rescue().expect("disable rescue");
     assert_eq!(action.command, "disable_rescue");
 
     // Backups.
-    let action = client.server(ServerId(42)).enable_backups().expect("enable backup");
+    let action = client.server(ServerId(42)).enable_backup().expect("enable backup");
     assert!(action.id.get() > 0);
-    let action = client.server(ServerId(42)).disable_backups().expect("disable backup");
+    let action = client.server(ServerId(42)).disable_backup().expect("disable backup");
     assert!(action.id.get() > 0);
 
     // Actions: one, and several by id.

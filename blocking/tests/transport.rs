@@ -118,7 +118,7 @@ fn a_get_carries_no_body_and_error_statuses_come_back_as_responses() {
     let (url, rx, server) = serve_once(response);
 
     let config = Config::new("tok").unwrap().with_endpoint(format!("{url}/v1")).unwrap();
-    let client = Client::builder(config).retry_policy(RetryPolicy::none()).build();
+    let client = Client::builder(config).retry_policy(RetryPolicy::none()).build().unwrap();
     let error = client.servers().get(ServerId(42)).unwrap_err();
     let raw = rx.recv_timeout(Duration::from_secs(5)).unwrap();
     server.join().unwrap();
@@ -142,7 +142,7 @@ fn a_refused_connection_is_a_connect_failure_with_the_ureq_error_as_source() {
         listener.local_addr().unwrap().port()
     };
     let config = Config::new("tok").unwrap().with_endpoint(format!("http://127.0.0.1:{port}/v1")).unwrap();
-    let client = Client::builder(config).retry_policy(RetryPolicy::none()).build();
+    let client = Client::builder(config).retry_policy(RetryPolicy::none()).build().unwrap();
     let error = client.servers().get(ServerId(1)).unwrap_err();
     match &error {
         hcloud_blocking::Error::Transport { failure, .. } => {
@@ -167,8 +167,11 @@ fn a_server_that_never_answers_is_a_timeout_that_may_have_been_sent() {
         drop(stream);
     });
     let config = Config::new("tok").unwrap().with_endpoint(format!("{url}/v1")).unwrap();
-    let client =
-        Client::builder(config).retry_policy(RetryPolicy::none()).timeout(Duration::from_millis(150)).build();
+    let client = Client::builder(config)
+        .retry_policy(RetryPolicy::none())
+        .timeout(Duration::from_millis(150))
+        .build()
+        .unwrap();
     let error = client.servers().get(ServerId(1)).unwrap_err();
     done_tx.send(()).unwrap();
     server.join().unwrap();

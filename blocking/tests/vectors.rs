@@ -28,7 +28,8 @@ impl Runner for BlockingRunner {
             }
             Ok(vector.response())
         };
-        let client = Client::builder(config()).retry_policy(RetryPolicy::none()).transport(transport).build();
+        let client =
+            Client::builder(config()).retry_policy(RetryPolicy::none()).transport(transport).build().unwrap();
         client.execute(op).map_err(into_core)
     }
 }
@@ -47,7 +48,8 @@ fn api_errors_keep_their_classification_and_correlation_id() {
     let client = Client::builder(config())
         .retry_policy(RetryPolicy::none())
         .transport(move |_request: HttpRequest| -> Result<_, TransportError> { Ok(vector.response()) })
-        .build();
+        .build()
+        .unwrap();
     let error = client.servers().get(hcloud_blocking::ServerId(42)).unwrap_err();
     assert!(error.is_not_found(), "{error:?}");
     assert!(!error.is_transport() && !error.is_retryable());

@@ -1,6 +1,8 @@
-//! Generates hcloud-core's API description from the official OpenAPI document: the models,
+//! Generates hcloud-core's API description from the official OpenAPI document (the models,
 //! operations, typed ids, the endpoint table of the crate docs and the JSON registry, into
-//! `core/src/api/`. The output is checked in; CI runs `--check` and fails on any difference.
+//! `core/src/api/`) and the facades of both clients over it (`blocking/src/facade.rs`,
+//! `asynch/src/facade.rs`). The output is checked in; CI runs `--check` and fails on any
+//! difference.
 //!
 //! ```text
 //! cargo run -p hcloud-codegen -- [--check] [--report] [SPEC]
@@ -11,6 +13,7 @@
 //! one occurrence of their type lacks them.
 
 mod emit;
+mod facade;
 mod json;
 mod model;
 mod schema;
@@ -57,13 +60,13 @@ fn run() -> Result<ExitCode, String> {
             eprintln!("{line}");
         }
     }
-    let out_dir = workspace.join("core/src/api");
+    let api_dir = workspace.join(emit::API_DIR);
     let config = workspace.join("rustfmt.toml");
     let mut differing = Vec::new();
     let files = emit::files(&api, &table::TABLE)?;
     for (name, content) in &files {
         let content = if name.ends_with(".rs") { rustfmt(content, &config, name)? } else { content.clone() };
-        let path = out_dir.join(name);
+        let path = workspace.join(name);
         let current = std::fs::read_to_string(&path).ok();
         if current.as_deref() == Some(content.as_str()) {
             continue;
@@ -75,15 +78,15 @@ fn run() -> Result<ExitCode, String> {
                 std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
             }
             std::fs::write(&path, content).map_err(|e| format!("{}: {e}", path.display()))?;
-            println!("wrote core/src/api/{name}");
+            println!("wrote {name}");
         }
     }
-    for stale in stale_files(&out_dir, &files) {
+    for stale in stale_files(&api_dir, &files) {
         if check {
             differing.push(stale);
         } else {
-            std::fs::remove_file(out_dir.join(&stale)).map_err(|e| format!("{stale}: {e}"))?;
-            println!("removed core/src/api/{stale}");
+            std::fs::remove_file(workspace.join(&stale)).map_err(|e| format!("{stale}: {e}"))?;
+            println!("removed {stale}");
         }
     }
     let ops = api.ops.len();
@@ -101,11 +104,11 @@ fn run() -> Result<ExitCode, String> {
 }
 
 /// Generated files left over from an earlier run: `generated.rs` of a module that is gone.
-fn stale_files(out_dir: &Path, files: &[(String, String)]) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(out_dir) else { return Vec::new() };
+fn stale_files(api_dir: &Path, files: &[(String, String)]) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(api_dir) else { return Vec::new() };
     let mut stale = Vec::new();
     for entry in entries.flatten() {
-        let name = format!("{}/generated.rs", entry.file_name().to_string_lossy());
+        let name = format!("{}/{}/generated.rs", emit::API_DIR, entry.file_name().to_string_lossy());
         if entry.path().join("generated.rs").exists() && !files.iter().any(|(n, _)| *n == name) {
             stale.push(name);
         }

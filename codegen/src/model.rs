@@ -153,6 +153,18 @@ pub struct OpDef {
 }
 
 impl OpDef {
+    /// The fields a caller must give, in the order constructors take them: path parameters,
+    /// then the rest, flags last (`ChangeServerType::new(id, "cpx31", true)`).
+    pub fn required_fields(&self) -> Vec<&Field> {
+        let mut fields: Vec<&Field> =
+            self.fields.iter().map(|f| &f.field).filter(|f| f.required && !f.nullable).collect();
+        fields.sort_by_key(|f| {
+            let place = self.fields.iter().find(|o| o.field.wire == f.wire).map(|o| o.place);
+            (place != Some(FieldPlace::Path), f.ty == Ty::Bool)
+        });
+        fields
+    }
+
     /// The Rust path of the operation's type, from the crate root.
     pub fn rust_path(&self) -> String {
         match &self.kind {

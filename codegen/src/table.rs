@@ -21,6 +21,10 @@ pub struct Table {
     pub tag_modules: &'static [(&'static str, &'static str)],
     /// Operation type names where `PascalCase(operationId)` does not read well.
     pub op_names: &'static [(&'static str, &'static str)],
+    /// Facade method names where the path's verb does not read well.
+    pub facade_names: &'static [(&'static str, &'static str)],
+    /// Facade collection types whose plural-of-the-path name is taken by a model.
+    pub facade_collections: &'static [(&'static str, &'static str)],
     /// Operations whose constructors are written by hand.
     pub constructors: &'static [&'static str],
     /// Operations written by hand, with their path from the crate root.
@@ -40,6 +44,9 @@ pub struct Table {
     /// Types written by hand, and the module that has them.
     pub external: &'static [(&'static str, &'static str)],
     pub overrides: &'static [Override],
+    /// Catalogue entries embedded in a resource (owner, wire name): held as `Arc`, and decoded
+    /// once per answer however many items of a page carry the same one.
+    pub shared: &'static [(&'static str, &'static str)],
     /// Required fields read as empty when an older answer lacks them.
     pub tolerated: &'static [(&'static str, &'static str)],
     /// Fields always present in answers although the spec does not list them as required.
@@ -126,6 +133,11 @@ pub static TABLE: Table = Table {
         ("poweroff_server", "PowerOffServer"),
         ("get_actions", "ListActionsByIds"),
     ],
+    facade_names: &[
+        ("apply_firewall_to_resources", "apply_to"),
+        ("remove_firewall_from_resources", "remove_from"),
+    ],
+    facade_collections: &[("/pricing", "Prices")],
     constructors: &[],
     manual_ops: &[("get_actions", "actions::ListActionsByIds")],
     names: &[
@@ -277,6 +289,18 @@ pub static TABLE: Table = Table {
         over("DatacenterServerTypes", "available", Ty::Custom("Vec<ServerTypeId>")),
         over("DatacenterServerTypes", "available_for_migration", Ty::Custom("Vec<ServerTypeId>")),
         over("DatacenterPage", "recommendation", Ty::Custom("DatacenterId")),
+    ],
+    shared: &[
+        ("Server", "server_type"),
+        ("Server", "location"),
+        ("Server", "image"),
+        ("Server", "iso"),
+        ("LoadBalancer", "load_balancer_type"),
+        ("LoadBalancer", "location"),
+        ("Volume", "location"),
+        ("FloatingIp", "home_location"),
+        ("PrimaryIp", "location"),
+        ("Datacenter", "location"),
     ],
     tolerated: &[("ServerType", "locations")],
     required: &[("PrivateNet", &["network", "ip"]), ("PublicNetFirewall", &["id", "status"])],

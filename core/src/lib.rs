@@ -54,8 +54,8 @@ pub use api::{
 };
 pub(crate) use runtime::open_enum;
 pub use runtime::{
-    client_error, config, error, machine, meta, operation, paginate, recover, retry, secret, sort, trace,
-    validate, wait, wire,
+    client_error, config, error, machine, meta, operation, paginate, raw, recover, retry, secret, selector,
+    sort, trace, validate, wait, wire,
 };
 
 pub use actions::{Action, ActionStatus, ActionStatusWait, HasActions};
@@ -66,14 +66,32 @@ pub use error::{
     TransportFailureKind, WaitLimit,
 };
 pub use ids::*;
-pub use machine::{Machine, Step, TimeLeft, Timestamp};
+pub use machine::{Early, Machine, Step, TimeLeft, Timestamp};
 pub use meta::{Pagination, RateLimit};
 pub use operation::{Endpoint, Operation};
 pub use paginate::{Page, PageCursor, Paged, Paginator};
+pub use raw::RawRequest;
 pub use recover::{CreateOutcome, Difference, Found, Recover, Recoverable, Recovered, RecoveryPolicy};
 pub use retry::{RetryPolicy, Retrying};
 pub use secret::{RootPassword, Secret};
+pub use selector::LabelSelector;
 pub use servers::{Server, ServerStatus, ServerStatusWait};
 pub use sort::{Sort, SortDirection};
 pub use wait::{ActionWaiter, PollUntil, WaitPolicy};
 pub use wire::{HttpRequest, HttpResponse};
+
+/// What programs using the API need most, in one `use`: every resource module (so
+/// `volumes::CreateVolume` reads as it should), every typed id, and the common types. Both
+/// clients re-export it in their own `prelude`, beside their `Client`.
+pub mod prelude {
+    pub use crate::ids::*;
+    pub use crate::{
+        actions, certificates, common, datacenters, firewalls, floating_ips, images, isos,
+        load_balancer_types, load_balancers, locations, metrics, networks, placement_groups, pricing,
+        primary_ips, server_types, servers, ssh_keys, volumes, zones,
+    };
+    pub use crate::{
+        Action, ActionStatus, ApiError, Config, ErrorCode, HasActions, LabelSelector, PageCursor, RateLimit,
+        RawRequest, RetryPolicy, RootPassword, Secret, Server, ServerStatus, Sort, SortDirection, WaitPolicy,
+    };
+}

@@ -293,13 +293,13 @@ fn waiting_sleeps_then_polls_until_all_succeed_with_progress() {
     )
     .on_progress(move |a| log.lock().unwrap().push((a.id.0, a.progress)));
     let mut t = Transcript::new(machine);
-    t.expect_sleep(secs(1));
+    t.expect_sleep(Duration::from_millis(250));
     t.expect_send("GET", "/actions?id=1&id=2");
     t.respond_json(200, &actions_body(&[action_json(1, "running", 50), action_json(2, "success", 100)]));
-    t.expect_sleep(secs(1));
+    t.expect_sleep(Duration::from_millis(250));
     t.expect_send("GET", "/actions?id=1");
     t.respond_json(200, &actions_body(&[action_json(1, "running", 80)]));
-    t.expect_sleep(secs(2));
+    t.expect_sleep(Duration::from_millis(500));
     t.expect_send("GET", "/actions?id=1");
     t.respond_json(200, &actions_body(&[action_json(1, "success", 100)]));
     let done = t.expect_done();
@@ -314,7 +314,7 @@ fn waiting_sleeps_then_polls_until_all_succeed_with_progress() {
 fn thirty_ids_go_out_in_two_sorted_chunks_in_one_round() {
     let running: Vec<Action> = (1..=30).rev().map(|id| action(id, "running")).collect();
     let mut t = waiter(running, WaitPolicy::for_actions());
-    t.expect_sleep(secs(1));
+    t.expect_sleep(Duration::from_millis(250));
     let first: String = (1..=25).map(|id| format!("id={id}")).collect::<Vec<_>>().join("&");
     t.expect_send("GET", &format!("/actions?{first}"));
     let done: Vec<Value> = (1..=25).map(|id| action_json(id, "success", 100)).collect();
@@ -329,7 +329,7 @@ fn thirty_ids_go_out_in_two_sorted_chunks_in_one_round() {
 #[test]
 fn an_action_ending_in_error_fails_fast_with_its_code() {
     let mut t = waiter(vec![action(1, "running"), action(2, "running")], WaitPolicy::for_actions());
-    t.expect_sleep(secs(1));
+    t.expect_sleep(Duration::from_millis(250));
     t.expect_send("GET", "/actions?id=1&id=2");
     t.respond_json(200, &actions_body(&[action_json(1, "error", 100), action_json(2, "running", 10)]));
     match t.expect_failed() {
@@ -346,7 +346,7 @@ fn an_action_ending_in_error_fails_fast_with_its_code() {
 #[test]
 fn missing_ids_are_an_error_not_a_hang() {
     let mut t = waiter(vec![action(1, "running"), action(2, "running")], WaitPolicy::for_actions());
-    t.expect_sleep(secs(1));
+    t.expect_sleep(Duration::from_millis(250));
     t.expect_send("GET", "/actions?id=1&id=2");
     t.respond_json(200, &actions_body(&[action_json(1, "running", 10)]));
     assert_eq!(t.expect_failed(), Error::MissingActions(vec![ActionId(2)]));
@@ -390,7 +390,7 @@ fn the_attempt_limit_ends_the_wait() {
 #[test]
 fn a_rate_limited_poll_is_retried_inside_the_wait() {
     let mut t = waiter(vec![action(1, "running")], WaitPolicy::for_actions());
-    t.expect_sleep(secs(1));
+    t.expect_sleep(Duration::from_millis(250));
     t.expect_send("GET", "/actions?id=1");
     t.respond(api_error(429, "rate_limit_exceeded"));
     t.expect_sleep(secs(1));
@@ -488,4 +488,40 @@ fn action_status_wait_fails_fast_when_the_action_fails() {
     t.expect_send("GET", "/actions/5");
     t.respond(json_response(200, &json!({"action": action_json(5, "error", 100)})));
     assert!(t.expect_failed().is_action_failed());
+}
+
+/// Runs the default action wait against an action that finishes `finishes_after` into the
+/// wait; returns when the wait ended and how many polls it made.
+fn wait_for_one_finishing_after(finishes_after: Duration) -> (Duration, usize) {
+    let mut t = waiter(vec![action(1, "running")], WaitPolicy::for_actions());
+    let mut polls = 0;
+    loop {
+        t.sleep();
+        t.expect_send("GET", "/actions?id=1");
+        polls += 1;
+        let done = t.now().elapsed() >= finishes_after;
+        let status = if done { "success" } else { "running" };
+        t.respond_json(200, &actions_body(&[action_json(1, status, if done { 100 } else { 50 })]));
+        if done {
+            t.expect_done();
+            return (t.now().elapsed(), polls);
+        }
+        assert!(polls < 1000, "the wait never ends");
+    }
+}
+
+#[test]
+fn the_default_action_wait_ends_soon_after_the_action() {
+    // A quick action is seen done at the first poll, a quarter second in.
+    assert_eq!(wait_for_one_finishing_after(Duration::from_millis(200)), (Duration::from_millis(250), 1));
+    // Longer ones are seen within a second of finishing, with one poll per second at most.
+    for seconds in [1, 3, 10, 37] {
+        let finished = Duration::from_secs(seconds);
+        let (seen, polls) = wait_for_one_finishing_after(finished);
+        assert!(
+            seen >= finished && seen - finished <= Duration::from_secs(1),
+            "{seconds} s: seen at {seen:?}"
+        );
+        assert!(polls as u64 <= seconds + 3, "{seconds} s: {polls} polls");
+    }
 }

@@ -513,7 +513,7 @@ mod tests {
         let fields = Fields::of(&value, "the spec").unwrap();
         let policy = wait(&fields, WaitPolicy::for_actions()).unwrap();
         assert_eq!(policy.interval, Duration::from_millis(10));
-        assert_eq!(policy.max_interval, Duration::from_secs(5));
+        assert_eq!(policy.max_interval, Duration::from_secs(1));
         assert_eq!(policy.timeout, Some(Duration::from_millis(500)));
         let retry = retry(&fields).unwrap();
         assert_eq!((retry.max_retries, retry.base_delay), (0, Duration::from_millis(5)));

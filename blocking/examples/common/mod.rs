@@ -81,7 +81,7 @@ fn simulated() -> Result<Target, Box<dyn std::error::Error>> {
     let client = Client::builder(Config::new(token)?.with_endpoint(sim.base_url())?)
         .action_wait_policy(quick.clone())
         .status_wait_policy(quick)
-        .build();
+        .build()?;
     println!("No HCLOUD_TOKEN set: using the built-in simulator at {}", sim.base_url());
     Ok(Target { client, simulated: true, sim: Some(sim) })
 }

@@ -10,10 +10,10 @@ use time::OffsetDateTime;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Metrics {
     /// Start of the period.
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::runtime::datetime")]
     pub start: OffsetDateTime,
     /// End of the period.
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::runtime::datetime")]
     pub end: OffsetDateTime,
     /// Seconds between two points.
     pub step: f64,

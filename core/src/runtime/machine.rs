@@ -134,6 +134,21 @@ pub trait Machine {
 
     /// Reports that the last request failed in transport.
     fn handle_transport_error(&mut self, now: Timestamp, failure: TransportFailure);
+
+    /// A request this machine will most likely ask to send after the answer that has just
+    /// arrived, so that a driver can send it early and overlap its round trip with the work
+    /// of reading that answer (a [`Paginator`](crate::Paginator) offers the next page while
+    /// the current one is decoded).
+    ///
+    /// A driver asks after a successful answer arrives and before it reports it with
+    /// [`handle_response`](Self::handle_response). It may ignore the offer. If it sends the
+    /// request early, it keeps the outcome in an [`Early`] and, when the machine asks to send
+    /// that same request, reports the kept outcome instead of sending it again; when the
+    /// machine asks for anything else, it drops the early outcome. Only reads are offered, so
+    /// an early request that goes unused changes nothing.
+    fn lookahead(&self) -> Option<HttpRequest> {
+        None
+    }
 }
 
 impl<M: Machine + ?Sized> Machine for &mut M {
@@ -149,6 +164,42 @@ impl<M: Machine + ?Sized> Machine for &mut M {
 
     fn handle_transport_error(&mut self, now: Timestamp, failure: TransportFailure) {
         (**self).handle_transport_error(now, failure)
+    }
+
+    fn lookahead(&self) -> Option<HttpRequest> {
+        (**self).lookahead()
+    }
+}
+
+/// A request a driver sent ahead of its turn (see [`Machine::lookahead`]), with whatever the
+/// driver holds for its outcome: a channel from a thread, a task's handle.
+#[derive(Debug)]
+pub struct Early<P> {
+    method: http::Method,
+    uri: http::Uri,
+    body: Vec<u8>,
+    pending: P,
+}
+
+impl<P> Early<P> {
+    /// Remembers `request`, sent early, and what stands for its outcome.
+    pub fn new(request: &HttpRequest, pending: P) -> Self {
+        Self {
+            method: request.method().clone(),
+            uri: request.uri().clone(),
+            body: request.body().clone(),
+            pending,
+        }
+    }
+
+    /// Whether `request` is the one sent early: the same method, URI and body.
+    pub fn is_for(&self, request: &HttpRequest) -> bool {
+        self.method == request.method() && self.uri == *request.uri() && self.body == *request.body()
+    }
+
+    /// What stands for the outcome.
+    pub fn into_pending(self) -> P {
+        self.pending
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod client_error;
 pub mod config;
+pub(crate) mod datetime;
 pub mod error;
 pub mod id;
 pub mod machine;
@@ -10,9 +11,12 @@ pub mod meta;
 pub(crate) mod open_enum;
 pub mod operation;
 pub mod paginate;
+pub mod raw;
 pub mod recover;
 pub mod retry;
 pub mod secret;
+pub mod selector;
+pub(crate) mod shared;
 pub mod sort;
 #[cfg(test)]
 pub(crate) mod testing;

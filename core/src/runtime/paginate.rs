@@ -8,7 +8,7 @@ use crate::machine::{misuse, Machine, Step, Timestamp};
 use crate::meta::{ListMeta, Pagination};
 use crate::operation::Operation;
 use crate::retry::{RetryPolicy, Retrying};
-use crate::wire::HttpResponse;
+use crate::wire::{HttpRequest, HttpResponse};
 
 /// Most entries the API returns per page.
 pub const MAX_PER_PAGE: u64 = 50;
@@ -86,6 +86,8 @@ pub struct Paginator<Op: Paged> {
     current: Option<(u64, Retrying<Op>)>,
     max_pages: u64,
     fetched: u64,
+    /// The last page, as the latest answer gave it.
+    last_page: Option<u64>,
 }
 
 impl<Op: Paged + std::fmt::Debug> std::fmt::Debug for Paginator<Op> {
@@ -108,7 +110,8 @@ impl<Op: Paged> Paginator<Op> {
     /// Walks `query` from `cursor`.
     pub fn resume(query: Op, cfg: &Config, policy: RetryPolicy, seed: u64, cursor: PageCursor) -> Self {
         let max_pages = cfg.max_pages();
-        Self { query, cfg: cfg.clone(), policy, seed, cursor, current: None, max_pages, fetched: 0 }
+        let cfg = cfg.clone();
+        Self { query, cfg, policy, seed, cursor, current: None, max_pages, fetched: 0, last_page: None }
     }
 
     /// Fetches at most `max_pages` pages, instead of the configuration's
@@ -181,6 +184,7 @@ impl<Op: Paged> Machine for Paginator<Op> {
                 self.fetched = self.fetched.saturating_add(1);
                 let (items, meta) = Op::into_parts(output);
                 let pagination = meta.pagination;
+                self.last_page = pagination.last_page;
                 match next_page(page, self.cursor.per_page, &pagination) {
                     Ok(next) => self.cursor.next_page = next,
                     Err(error) => return Step::Failed(error),
@@ -200,6 +204,18 @@ impl<Op: Paged> Machine for Paginator<Op> {
         if let Some((_, fetch)) = self.current.as_mut() {
             fetch.handle_transport_error(now, failure);
         }
+    }
+
+    /// The page after the one being fetched, when the previous answer's `last_page` says there
+    /// is one; nothing for the first page fetched (no answer has said where the list ends).
+    fn lookahead(&self) -> Option<HttpRequest> {
+        let (page, _) = self.current.as_ref()?;
+        // The page in flight and the one after it must both fit under the cap.
+        if self.fetched.saturating_add(2) > self.max_pages {
+            return None;
+        }
+        let next = page.checked_add(1).filter(|next| self.last_page.is_some_and(|last| *next <= last))?;
+        self.query.at_page(next, self.cursor.per_page).to_request(&self.cfg).ok()
     }
 }
 

@@ -30,11 +30,13 @@ pub struct WaitPolicy {
 }
 
 impl WaitPolicy {
-    /// Actions: first poll after 1 s, slowing to every 5 s; gives up after an hour.
+    /// Actions: first poll after 250 ms, then 500 ms later, then every second, so a wait
+    /// ends within about a second of the last action finishing (one request per round per
+    /// 25 actions); gives up after an hour.
     pub fn for_actions() -> Self {
         Self {
-            interval: Duration::from_secs(1),
-            max_interval: Duration::from_secs(5),
+            interval: Duration::from_millis(250),
+            max_interval: Duration::from_secs(1),
             max_attempts: None,
             timeout: Some(Duration::from_secs(3600)),
         }

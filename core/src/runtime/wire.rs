@@ -176,7 +176,8 @@ where
     let text = std::str::from_utf8(resp.body())
         .map_err(|e| failed(".".to_owned(), format!("the body is not UTF-8: {e}"), false))?;
     let mut de = serde_json::Deserializer::from_str(text);
-    let decoded = seed.deserialize(&mut de).and_then(|value| de.end().map(|()| value));
+    let decoded =
+        super::shared::sharing(|| seed.deserialize(&mut de)).and_then(|value| de.end().map(|()| value));
     decoded.map_err(|plain| {
         let secret = text::secret_member_at(text, plain.line(), plain.column());
         #[cfg(feature = "json-paths")]

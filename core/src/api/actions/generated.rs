@@ -29,10 +29,10 @@ pub struct Action {
     /// `status`: string enum.
     pub status: ActionStatus,
     /// `started`: RFC 3339 date-time.
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::runtime::datetime")]
     pub started: OffsetDateTime,
     /// `finished`: RFC 3339 date-time; nullable.
-    #[serde(with = "time::serde::rfc3339::option")]
+    #[serde(with = "crate::runtime::datetime::option")]
     pub finished: Option<OffsetDateTime>,
     /// `progress`: integer.
     pub progress: u8,

@@ -41,13 +41,13 @@ pub struct Certificate {
     /// When it was created.
     ///
     /// `created`: RFC 3339 date-time.
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::runtime::datetime")]
     pub created: OffsetDateTime,
     /// `not_valid_before`: RFC 3339 date-time; nullable.
-    #[serde(with = "time::serde::rfc3339::option")]
+    #[serde(with = "crate::runtime::datetime::option")]
     pub not_valid_before: Option<OffsetDateTime>,
     /// `not_valid_after`: RFC 3339 date-time; nullable.
-    #[serde(with = "time::serde::rfc3339::option")]
+    #[serde(with = "crate::runtime::datetime::option")]
     pub not_valid_after: Option<OffsetDateTime>,
     /// `domain_names`: array of strings.
     pub domain_names: Vec<String>,
@@ -478,9 +478,15 @@ impl UpdateCertificate {
         self
     }
 
-    /// Sets `labels`.
+    /// Sets `labels`, replacing every label.
     pub fn labels(mut self, value: BTreeMap<String, String>) -> Self {
         self.labels = Some(value);
+        self
+    }
+
+    /// Adds the label `key=value` to the new `labels` (which replace every label).
+    pub fn label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.labels.get_or_insert_with(BTreeMap::new).insert(key.into(), value.into());
         self
     }
 }

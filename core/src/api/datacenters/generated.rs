@@ -13,6 +13,7 @@ use crate::wire::{HttpRequest, HttpResponse, Query};
 use crate::{validate, wire};
 use http::Method;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// A datacenter within a location.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -32,7 +33,10 @@ pub struct Datacenter {
     /// Where it is.
     ///
     /// `location`: object.
-    pub location: Location,
+    ///
+    /// Shared (an `Arc`) with the other items of the same answer that carry the same one: a page of servers holds each server type, location or image once.
+    #[serde(with = "crate::runtime::shared")]
+    pub location: Arc<Location>,
     /// `server_types`: object; deprecated by the API.
     pub server_types: DatacenterServerTypes,
 }

@@ -36,7 +36,7 @@ pub struct Firewall {
     /// When it was created.
     ///
     /// `created`: RFC 3339 date-time.
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::runtime::datetime")]
     pub created: OffsetDateTime,
     /// `rules`: array of objects.
     pub rules: Vec<FirewallRule>,
@@ -498,9 +498,15 @@ impl UpdateFirewall {
         self
     }
 
-    /// Sets `labels`.
+    /// Sets `labels`, replacing every label.
     pub fn labels(mut self, value: BTreeMap<String, String>) -> Self {
         self.labels = Some(value);
+        self
+    }
+
+    /// Adds the label `key=value` to the new `labels` (which replace every label).
+    pub fn label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.labels.get_or_insert_with(BTreeMap::new).insert(key.into(), value.into());
         self
     }
 }

@@ -16,6 +16,7 @@ use crate::{validate, wire};
 use http::Method;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use time::OffsetDateTime;
 
 /// A floating IP: an address that can move between servers of one network zone.
@@ -49,7 +50,10 @@ pub struct FloatingIp {
     /// `dns_ptr`: array of objects.
     pub dns_ptr: Vec<FloatingIpDnsPtr>,
     /// `home_location`: object.
-    pub home_location: Location,
+    ///
+    /// Shared (an `Arc`) with the other items of the same answer that carry the same one: a page of servers holds each server type, location or image once.
+    #[serde(with = "crate::runtime::shared")]
+    pub home_location: Arc<Location>,
     /// `blocked`: boolean.
     pub blocked: bool,
     /// What is protected against changes.
@@ -63,7 +67,7 @@ pub struct FloatingIp {
     /// When it was created.
     ///
     /// `created`: RFC 3339 date-time.
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::runtime::datetime")]
     pub created: OffsetDateTime,
 }
 
@@ -448,9 +452,15 @@ impl UpdateFloatingIp {
         self
     }
 
-    /// Sets `labels`.
+    /// Sets `labels`, replacing every label.
     pub fn labels(mut self, value: BTreeMap<String, String>) -> Self {
         self.labels = Some(value);
+        self
+    }
+
+    /// Adds the label `key=value` to the new `labels` (which replace every label).
+    pub fn label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.labels.get_or_insert_with(BTreeMap::new).insert(key.into(), value.into());
         self
     }
 }

@@ -47,7 +47,7 @@ pub struct Image {
     /// When it was created.
     ///
     /// `created`: RFC 3339 date-time.
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::runtime::datetime")]
     pub created: OffsetDateTime,
     /// `created_from`: object; nullable.
     pub created_from: Option<ImageCreatedFrom>,
@@ -65,7 +65,7 @@ pub struct Image {
     /// `protection`: object.
     pub protection: ImageProtection,
     /// `deprecated`: RFC 3339 date-time; nullable.
-    #[serde(with = "time::serde::rfc3339::option")]
+    #[serde(with = "crate::runtime::datetime::option")]
     pub deprecated: Option<OffsetDateTime>,
     /// `deleted`: string; nullable.
     pub deleted: Option<String>,
@@ -441,9 +441,15 @@ impl UpdateImage {
         self
     }
 
-    /// Sets `labels`.
+    /// Sets `labels`, replacing every label.
     pub fn labels(mut self, value: BTreeMap<String, String>) -> Self {
         self.labels = Some(value);
+        self
+    }
+
+    /// Adds the label `key=value` to the new `labels` (which replace every label).
+    pub fn label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.labels.get_or_insert_with(BTreeMap::new).insert(key.into(), value.into());
         self
     }
 }

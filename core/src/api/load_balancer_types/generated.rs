@@ -39,7 +39,7 @@ pub struct LoadBalancerType {
     /// `max_assigned_certificates`: integer.
     pub max_assigned_certificates: u64,
     /// `deprecated`: RFC 3339 date-time; nullable; deprecated by the API.
-    #[serde(with = "time::serde::rfc3339::option")]
+    #[serde(with = "crate::runtime::datetime::option")]
     pub deprecated: Option<OffsetDateTime>,
     /// Deprecation, if announced.
     ///

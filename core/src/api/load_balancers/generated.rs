@@ -18,6 +18,7 @@ use crate::{validate, wire};
 use http::Method;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use time::OffsetDateTime;
 
 /// A load balancer.
@@ -38,9 +39,15 @@ pub struct LoadBalancer {
     /// Where it is.
     ///
     /// `location`: object.
-    pub location: Location,
+    ///
+    /// Shared (an `Arc`) with the other items of the same answer that carry the same one: a page of servers holds each server type, location or image once.
+    #[serde(with = "crate::runtime::shared")]
+    pub location: Arc<Location>,
     /// `load_balancer_type`: object.
-    pub load_balancer_type: LoadBalancerType,
+    ///
+    /// Shared (an `Arc`) with the other items of the same answer that carry the same one: a page of servers holds each server type, location or image once.
+    #[serde(with = "crate::runtime::shared")]
+    pub load_balancer_type: Arc<LoadBalancerType>,
     /// What is protected against changes.
     ///
     /// `protection`: object.
@@ -52,7 +59,7 @@ pub struct LoadBalancer {
     /// When it was created.
     ///
     /// `created`: RFC 3339 date-time.
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::runtime::datetime")]
     pub created: OffsetDateTime,
     /// `services`: array of objects.
     pub services: Vec<LoadBalancerService>,
@@ -1033,9 +1040,15 @@ impl UpdateLoadBalancer {
         self
     }
 
-    /// Sets `labels`.
+    /// Sets `labels`, replacing every label.
     pub fn labels(mut self, value: BTreeMap<String, String>) -> Self {
         self.labels = Some(value);
+        self
+    }
+
+    /// Adds the label `key=value` to the new `labels` (which replace every label).
+    pub fn label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.labels.get_or_insert_with(BTreeMap::new).insert(key.into(), value.into());
         self
     }
 }
@@ -1147,14 +1160,14 @@ pub struct AddLoadBalancerService {
 }
 
 impl AddLoadBalancerService {
-    /// With the required `id`, `protocol`, `listen_port`, `destination_port`, `proxyprotocol`, `health_check`; the rest left to the API's defaults.
+    /// With the required `id`, `protocol`, `listen_port`, `destination_port`, `health_check`, `proxyprotocol`; the rest left to the API's defaults.
     pub fn new(
         id: LoadBalancerId,
         protocol: LoadBalancerServiceProtocol,
         listen_port: u64,
         destination_port: u64,
-        proxyprotocol: bool,
         health_check: AddLoadBalancerServiceHealthCheck,
+        proxyprotocol: bool,
     ) -> Self {
         Self {
             id,
@@ -2052,10 +2065,10 @@ pub struct GetLoadBalancerMetrics {
     #[serde(rename = "type")]
     pub kind: Vec<LoadBalancerMetricType>,
     /// `start`: RFC 3339 date-time; query parameter.
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::runtime::datetime")]
     pub start: OffsetDateTime,
     /// `end`: RFC 3339 date-time; query parameter.
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::runtime::datetime")]
     pub end: OffsetDateTime,
     /// `step`: integer; query parameter; optional.
     #[serde(default)]

@@ -50,7 +50,7 @@ pub struct Network {
     /// When it was created.
     ///
     /// `created`: RFC 3339 date-time.
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::runtime::datetime")]
     pub created: OffsetDateTime,
     /// `expose_routes_to_vswitch`: boolean.
     pub expose_routes_to_vswitch: bool,
@@ -435,9 +435,15 @@ impl UpdateNetwork {
         self
     }
 
-    /// Sets `labels`.
+    /// Sets `labels`, replacing every label.
     pub fn labels(mut self, value: BTreeMap<String, String>) -> Self {
         self.labels = Some(value);
+        self
+    }
+
+    /// Adds the label `key=value` to the new `labels` (which replace every label).
+    pub fn label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.labels.get_or_insert_with(BTreeMap::new).insert(key.into(), value.into());
         self
     }
 

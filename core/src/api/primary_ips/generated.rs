@@ -17,6 +17,7 @@ use crate::{validate, wire};
 use http::Method;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use time::OffsetDateTime;
 
 /// A primary IP: the public address of a server, which can outlive it.
@@ -37,14 +38,17 @@ pub struct PrimaryIp {
     /// When it was created.
     ///
     /// `created`: RFC 3339 date-time.
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::runtime::datetime")]
     pub created: OffsetDateTime,
     /// `blocked`: boolean.
     pub blocked: bool,
     /// Where it is.
     ///
     /// `location`: object.
-    pub location: Location,
+    ///
+    /// Shared (an `Arc`) with the other items of the same answer that carry the same one: a page of servers holds each server type, location or image once.
+    #[serde(with = "crate::runtime::shared")]
+    pub location: Arc<Location>,
     /// The IP address or network.
     ///
     /// `ip`: string.
@@ -453,9 +457,15 @@ impl UpdatePrimaryIp {
         self
     }
 
-    /// Sets `labels`.
+    /// Sets `labels`, replacing every label.
     pub fn labels(mut self, value: BTreeMap<String, String>) -> Self {
         self.labels = Some(value);
+        self
+    }
+
+    /// Adds the label `key=value` to the new `labels` (which replace every label).
+    pub fn label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.labels.get_or_insert_with(BTreeMap::new).insert(key.into(), value.into());
         self
     }
 

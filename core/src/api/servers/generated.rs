@@ -26,6 +26,7 @@ use crate::{validate, wire};
 use http::Method;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use time::OffsetDateTime;
 
 /// A server, as the API returns it.
@@ -46,22 +47,34 @@ pub struct Server {
     /// When it was created.
     ///
     /// `created`: RFC 3339 date-time.
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::runtime::datetime")]
     pub created: OffsetDateTime,
     /// `public_net`: object.
     pub public_net: PublicNet,
     /// `private_net`: array of objects.
     pub private_net: Vec<PrivateNet>,
     /// `server_type`: object.
-    pub server_type: ServerType,
+    ///
+    /// Shared (an `Arc`) with the other items of the same answer that carry the same one: a page of servers holds each server type, location or image once.
+    #[serde(with = "crate::runtime::shared")]
+    pub server_type: Arc<ServerType>,
     /// Where it is.
     ///
     /// `location`: object.
-    pub location: Location,
+    ///
+    /// Shared (an `Arc`) with the other items of the same answer that carry the same one: a page of servers holds each server type, location or image once.
+    #[serde(with = "crate::runtime::shared")]
+    pub location: Arc<Location>,
     /// `image`: object; nullable.
-    pub image: Option<Image>,
+    ///
+    /// Shared (an `Arc`) with the other items of the same answer that carry the same one: a page of servers holds each server type, location or image once.
+    #[serde(with = "crate::runtime::shared::option")]
+    pub image: Option<Arc<Image>>,
     /// `iso`: object; nullable.
-    pub iso: Option<Iso>,
+    ///
+    /// Shared (an `Arc`) with the other items of the same answer that carry the same one: a page of servers holds each server type, location or image once.
+    #[serde(with = "crate::runtime::shared::option")]
+    pub iso: Option<Arc<Iso>>,
     /// `rescue_enabled`: boolean.
     pub rescue_enabled: bool,
     /// `locked`: boolean.
@@ -818,9 +831,15 @@ impl UpdateServer {
         self
     }
 
-    /// Sets `labels`.
+    /// Sets `labels`, replacing every label.
     pub fn labels(mut self, value: BTreeMap<String, String>) -> Self {
         self.labels = Some(value);
+        self
+    }
+
+    /// Adds the label `key=value` to the new `labels` (which replace every label).
+    pub fn label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.labels.get_or_insert_with(BTreeMap::new).insert(key.into(), value.into());
         self
     }
 }
@@ -1305,8 +1324,8 @@ pub struct ChangeServerType {
 }
 
 impl ChangeServerType {
-    /// With the required `id`, `upgrade_disk`, `server_type`; the rest left to the API's defaults.
-    pub fn new(id: ServerId, upgrade_disk: bool, server_type: impl Into<String>) -> Self {
+    /// With the required `id`, `server_type`, `upgrade_disk`; the rest left to the API's defaults.
+    pub fn new(id: ServerId, server_type: impl Into<String>, upgrade_disk: bool) -> Self {
         Self { id, upgrade_disk, server_type: server_type.into() }
     }
 }
@@ -2203,10 +2222,10 @@ pub struct GetServerMetrics {
     #[serde(rename = "type")]
     pub kind: Vec<ServerMetricType>,
     /// `start`: RFC 3339 date-time; query parameter.
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::runtime::datetime")]
     pub start: OffsetDateTime,
     /// `end`: RFC 3339 date-time; query parameter.
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::runtime::datetime")]
     pub end: OffsetDateTime,
     /// `step`: integer; query parameter; optional.
     #[serde(default)]

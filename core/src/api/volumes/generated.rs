@@ -16,6 +16,7 @@ use crate::{validate, wire};
 use http::Method;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use time::OffsetDateTime;
 
 /// A volume: block storage attached to at most one server.
@@ -28,7 +29,7 @@ pub struct Volume {
     /// When it was created.
     ///
     /// `created`: RFC 3339 date-time.
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::runtime::datetime")]
     pub created: OffsetDateTime,
     /// Its name.
     ///
@@ -41,7 +42,10 @@ pub struct Volume {
     /// Where it is.
     ///
     /// `location`: object.
-    pub location: Location,
+    ///
+    /// Shared (an `Arc`) with the other items of the same answer that carry the same one: a page of servers holds each server type, location or image once.
+    #[serde(with = "crate::runtime::shared")]
+    pub location: Arc<Location>,
     /// `size`: number.
     pub size: f64,
     /// `linux_device`: string.
@@ -442,9 +446,15 @@ impl UpdateVolume {
         self
     }
 
-    /// Sets `labels`.
+    /// Sets `labels`, replacing every label.
     pub fn labels(mut self, value: BTreeMap<String, String>) -> Self {
         self.labels = Some(value);
+        self
+    }
+
+    /// Adds the label `key=value` to the new `labels` (which replace every label).
+    pub fn label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.labels.get_or_insert_with(BTreeMap::new).insert(key.into(), value.into());
         self
     }
 }

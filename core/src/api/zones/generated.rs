@@ -31,7 +31,7 @@ pub struct Zone {
     /// When it was created.
     ///
     /// `created`: RFC 3339 date-time.
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::runtime::datetime")]
     pub created: OffsetDateTime,
     /// `primary_nameservers`: array of objects; optional.
     #[serde(default)]
@@ -115,7 +115,7 @@ pub struct ZoneAuthoritativeNameservers {
     /// `delegated`: array of strings.
     pub delegated: Vec<String>,
     /// `delegation_last_check`: RFC 3339 date-time; nullable.
-    #[serde(with = "time::serde::rfc3339::option")]
+    #[serde(with = "crate::runtime::datetime::option")]
     pub delegation_last_check: Option<OffsetDateTime>,
     /// `delegation_status`: string enum; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -662,9 +662,15 @@ impl UpdateZone {
         Self { id_or_name: id_or_name.into(), labels: Default::default() }
     }
 
-    /// Sets `labels`.
+    /// Sets `labels`, replacing every label.
     pub fn labels(mut self, value: BTreeMap<String, String>) -> Self {
         self.labels = Some(value);
+        self
+    }
+
+    /// Adds the label `key=value` to the new `labels` (which replace every label).
+    pub fn label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.labels.get_or_insert_with(BTreeMap::new).insert(key.into(), value.into());
         self
     }
 }
@@ -1353,9 +1359,15 @@ impl UpdateZoneRrset {
         Self { id_or_name: id_or_name.into(), rr_name: rr_name.into(), rr_type, labels: Default::default() }
     }
 
-    /// Sets `labels`.
+    /// Sets `labels`, replacing every label.
     pub fn labels(mut self, value: BTreeMap<String, String>) -> Self {
         self.labels = Some(value);
+        self
+    }
+
+    /// Adds the label `key=value` to the new `labels` (which replace every label).
+    pub fn label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.labels.get_or_insert_with(BTreeMap::new).insert(key.into(), value.into());
         self
     }
 }

@@ -1,14 +1,13 @@
 //! Lists every server, page by page, as a stream.
 //!
 //! ```sh
-//! cargo run -p hcloud-async --example list_servers                 # in-process simulator
-//! HCLOUD_TOKEN=... cargo run -p hcloud-async --example list_servers -- --live
-//! cargo run -p hcloud-async --example list_servers -- --label env=prod
+//! cargo run -p hcloud-async --example async_list_servers                 # in-process simulator
+//! HCLOUD_TOKEN=... cargo run -p hcloud-async --example async_list_servers -- --live
+//! cargo run -p hcloud-async --example async_list_servers -- --label env=prod
 //! ```
 
 mod common;
 
-use futures_util::StreamExt;
 use hcloud_async::{ListServers, Sort, SortField};
 
 #[tokio::main]
@@ -23,7 +22,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let label_selector = args.iter().position(|a| a == "--label").and_then(|i| args.get(i + 1)).cloned();
     let filter = ListServers { label_selector, sort: vec![Sort::asc(SortField::Id)], ..ListServers::all() };
 
-    let mut servers = client.servers().get_all(filter);
+    let mut servers = client.servers().list(filter);
     let mut count = 0;
     while let Some(server) = servers.next().await {
         let server = server?;

@@ -2,8 +2,8 @@
 //! again (pass `--keep` to keep it).
 //!
 //! ```sh
-//! cargo run -p hcloud-async --example create_and_wait              # in-process simulator
-//! HCLOUD_TOKEN=... cargo run -p hcloud-async --example create_and_wait -- --live [--keep]
+//! cargo run -p hcloud-async --example async_create_and_wait              # in-process simulator
+//! HCLOUD_TOKEN=... cargo run -p hcloud-async --example async_create_and_wait -- --live [--keep]
 //! ```
 
 mod common;

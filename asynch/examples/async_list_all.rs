@@ -2,8 +2,8 @@
 //!
 //! ```sh
 //! HCLOUD_TOKEN=... HCLOUD_ENDPOINT=http://127.0.0.1:8080/v1 \
-//!     cargo run --release -p hcloud-async --example list_all
-//! HCLOUD_TOKEN=... cargo run --release -p hcloud-async --example list_all -- --live
+//!     cargo run --release -p hcloud-async --example async_list_all
+//! HCLOUD_TOKEN=... cargo run --release -p hcloud-async --example async_list_all -- --live
 //! ```
 //!
 //! `get_all` returns a `Stream` that fetches the next page of 50 only when the previous one
@@ -24,7 +24,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = Client::from_env()?; // HCLOUD_TOKEN, HCLOUD_ENDPOINT
 
     let (mut count, mut id_sum) = (0u64, 0u64);
-    let mut servers = std::pin::pin!(client.servers().get_all(ListServers::all()));
+    let mut servers = std::pin::pin!(client.servers().list(ListServers::all()));
     while let Some(server) = servers.next().await {
         let server = server?; // an error ends the stream
         count += 1;

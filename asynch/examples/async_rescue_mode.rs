@@ -2,8 +2,8 @@
 //! again.
 //!
 //! ```sh
-//! cargo run -p hcloud-async --example rescue_mode                  # in-process simulator
-//! HCLOUD_TOKEN=... cargo run -p hcloud-async --example rescue_mode -- --live --server 12345
+//! cargo run -p hcloud-async --example async_rescue_mode                  # in-process simulator
+//! HCLOUD_TOKEN=... cargo run -p hcloud-async --example async_rescue_mode -- --live --server 12345
 //! ```
 
 mod common;
@@ -39,13 +39,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         before.id, before.name, before.status, before.rescue_enabled
     );
 
-    let rescue = server.enable_rescue_mode(Some(RescueType::Linux64), &[]).await?;
+    let rescue = server.enable_rescue_with(|rescue| rescue.rescue_type(RescueType::Linux64)).await?;
     client.actions().wait_for([rescue.action]).await?;
     let password_len = rescue.root_password.as_ref().map_or(0, |p| p.expose().len());
     println!("rescue mode enabled; rescue root password has {password_len} characters (not shown)");
     println!("rescue enabled now: {}", server.get().await?.rescue_enabled);
 
-    let action = server.disable_rescue_mode().await?;
+    let action = server.disable_rescue().await?;
     client.actions().wait_for([action]).await?;
     let after = server.wait_until_status_is(ServerStatus::Running).await?;
     println!("rescue mode disabled; rescue enabled now: {}", after.rescue_enabled);

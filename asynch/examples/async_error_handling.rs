@@ -2,8 +2,8 @@
 //! authentication, and transport failures with their source chain.
 //!
 //! ```sh
-//! cargo run -p hcloud-async --example error_handling               # in-process simulator
-//! HCLOUD_TOKEN=... cargo run -p hcloud-async --example error_handling -- --live
+//! cargo run -p hcloud-async --example async_error_handling               # in-process simulator
+//! HCLOUD_TOKEN=... cargo run -p hcloud-async --example async_error_handling -- --live
 //! ```
 
 mod common;
@@ -65,7 +65,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // 3. A token the API does not know.
     let bogus = Config::new("not-a-real-token")?.with_endpoint(client.config().endpoint())?;
     let bogus = Client::builder(bogus).build()?;
-    if let Err(e) = bogus.servers().list(Default::default()).await {
+    if let Err(e) = bogus.servers().list_all(Default::default()).await {
         describe("list with a wrong token", &e);
     }
 

@@ -1,0 +1,141 @@
+//! [`PageStream`]: the lazy walk over every page of any list, as a [`Stream`].
+
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures_core::Stream;
+use hcloud_core::{Page, PageCursor, Paged, Paginator};
+
+use crate::client::Client;
+use crate::error::Result;
+
+type Fetch<Op> =
+    Pin<Box<dyn Future<Output = (Paginator<Op>, Result<Option<Page<<Op as Paged>::Item>>>)> + Send>>;
+
+/// A lazy walk over every entry of a list, such as `client.volumes().list(filter)`: a
+/// [`Stream`] of entries, with an inherent [`next`](Self::next) so no extra dependency is
+/// needed to consume it.
+///
+/// `Send`, `Unpin` and `'static` (it holds a clone of the client), so it can be moved into a
+/// task. It ends after the last page, or after yielding its first error; resume it with
+/// [`Client::pages_from`] and [`cursor`](Self::cursor).
+pub struct PageStream<Op: Paged> {
+    client: Client,
+    /// The core machine; `None` while a page fetch owns it.
+    paginator: Option<Paginator<Op>>,
+    fetch: Option<Fetch<Op>>,
+    buffer: VecDeque<Op::Item>,
+    cursor: PageCursor,
+    finished: bool,
+}
+
+impl<Op: Paged> std::fmt::Debug for PageStream<Op> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PageStream")
+            .field("cursor", &self.cursor)
+            .field("buffered", &self.buffer.len())
+            .field("fetching", &self.fetch.is_some())
+            .field("finished", &self.finished)
+            .finish_non_exhaustive()
+    }
+}
+
+// Nothing in a page stream is pinned in place (the fetch is boxed), so it can move freely.
+impl<Op: Paged> Unpin for PageStream<Op> {}
+
+impl<Op> PageStream<Op>
+where
+    Op: Paged + Send + 'static,
+    Op::Item: Send + 'static,
+    Op::Output: Send + 'static,
+{
+    pub(crate) fn new(client: Client, paginator: Paginator<Op>) -> Self {
+        let cursor = paginator.cursor();
+        Self {
+            client,
+            paginator: Some(paginator),
+            fetch: None,
+            buffer: VecDeque::new(),
+            cursor,
+            finished: false,
+        }
+    }
+
+    /// The next page to fetch (`next_page` is `None` once the list is exhausted; after an
+    /// error, the page that failed). Entries already fetched but not yet yielded are not
+    /// covered by it: resume from a cursor taken at a page boundary (when
+    /// [`buffered_count`](Self::buffered_count) is 0) to see every entry exactly once.
+    pub fn cursor(&self) -> PageCursor {
+        self.cursor
+    }
+
+    /// How many fetched entries are waiting to be yielded.
+    pub fn buffered_count(&self) -> usize {
+        self.buffer.len()
+    }
+
+    /// The next entry, fetching the next page when the buffered ones are used up; `None`
+    /// at the end.
+    pub async fn next(&mut self) -> Option<Result<Op::Item>> {
+        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
+    }
+}
+
+impl<Op> Stream for PageStream<Op>
+where
+    Op: Paged + Send + 'static,
+    Op::Item: Send + 'static,
+    Op::Output: Send + 'static,
+{
+    type Item = Result<Op::Item>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        // Each pass yields, finishes, or absorbs one page; empty pages end with the list
+        // (the core fails a `next_page` that does not advance), so the loop is bounded.
+        loop {
+            if let Some(item) = this.buffer.pop_front() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            if this.finished {
+                return Poll::Ready(None);
+            }
+            let fetch = match this.fetch.as_mut() {
+                Some(fetch) => fetch,
+                None => {
+                    let Some(mut paginator) = this.paginator.take() else {
+                        this.finished = true;
+                        return Poll::Ready(None);
+                    };
+                    let client = this.client.clone();
+                    this.fetch.insert(Box::pin(async move {
+                        let result = client.run(&mut paginator).await;
+                        (paginator, result)
+                    }))
+                }
+            };
+            let (paginator, result) = match fetch.as_mut().poll(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(done) => done,
+            };
+            this.fetch = None;
+            this.cursor = paginator.cursor();
+            this.paginator = Some(paginator);
+            match result {
+                Ok(Some(page)) => this.buffer.extend(page.items),
+                Ok(None) => this.finished = true,
+                Err(error) => {
+                    this.finished = true;
+                    return Poll::Ready(Some(Err(error)));
+                }
+            }
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let upper = if self.finished { Some(self.buffer.len()) } else { None };
+        (self.buffer.len(), upper)
+    }
+}
