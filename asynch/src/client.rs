@@ -17,7 +17,7 @@ use hcloud_core::{
 use tokio::time::Instant;
 
 use crate::error::{Error, Result};
-use crate::pages::PageStream;
+use crate::pages::{Ahead, PageStream};
 use crate::transport::{
     ReqwestTransport, Transport, TransportError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
 };
@@ -240,11 +240,24 @@ impl Client {
     /// Errors: whatever the machine fails with.
     pub async fn run<M: Machine>(&self, machine: M) -> Result<M::Output> {
         let trace = CallTrace::new(&self.inner.config, std::any::type_name::<M>());
-        trace.instrumenter().instrument(self.drive(machine, trace)).await
+        trace.instrumenter().instrument(self.drive(machine, trace, None)).await
+    }
+
+    /// Runs a walk's machine with `ahead`: the request the machine offers (see
+    /// [`Machine::lookahead`]) goes out on a task of its own while the answer that has just
+    /// arrived is decoded, and its outcome is handed over when the machine asks for it.
+    pub(crate) async fn run_ahead<M: Machine>(&self, machine: M, ahead: &mut Ahead) -> Result<M::Output> {
+        let trace = CallTrace::new(&self.inner.config, std::any::type_name::<M>());
+        trace.instrumenter().instrument(self.drive(machine, trace, Some(ahead))).await
     }
 
     /// The loop of [`Client::run`], inside the call's span.
-    async fn drive<M: Machine>(&self, mut machine: M, mut trace: CallTrace) -> Result<M::Output> {
+    async fn drive<M: Machine>(
+        &self,
+        mut machine: M,
+        mut trace: CallTrace,
+        mut ahead: Option<&mut Ahead>,
+    ) -> Result<M::Output> {
         let mut last_transport_error: Option<(TransportError, Option<String>)> = None;
         loop {
             let next = match machine.poll(self.now()) {
@@ -263,10 +276,25 @@ impl Client {
                 Next::Send(request) => {
                     trace.sending(&request);
                     let uri = request.uri().clone();
-                    match self.inner.transport.send(request).await {
+                    let early = match ahead.as_deref_mut() {
+                        Some(ahead) => ahead.take(&request).await,
+                        None => None,
+                    };
+                    let outcome = match early {
+                        Some(outcome) => outcome,
+                        None => self.inner.transport.send(request).await,
+                    };
+                    match outcome {
                         Ok(response) => {
                             trace.answered(&response);
                             self.note_rate_limit(&response);
+                            if let Some(ahead) =
+                                ahead.as_deref_mut().filter(|_| response.status().is_success())
+                            {
+                                if let Some(next) = machine.lookahead() {
+                                    ahead.send(self, next).await;
+                                }
+                            }
                             machine.handle_response(self.now(), response);
                         }
                         Err(error) => {
@@ -312,6 +340,14 @@ impl Client {
     /// How [`create_with_recovery`](Self::create_with_recovery) settles an unknown outcome.
     pub fn recovery_policy(&self) -> &RecoveryPolicy {
         &self.inner.recovery_policy
+    }
+
+    /// Sends one request through the transport, with no retries: for a walk's early request.
+    pub(crate) async fn send(
+        &self,
+        request: HttpRequest,
+    ) -> std::result::Result<hcloud_core::HttpResponse, TransportError> {
+        self.inner.transport.send(request).await
     }
 
     fn note_rate_limit(&self, response: &hcloud_core::HttpResponse) {

@@ -6,13 +6,16 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use futures_core::Stream;
-use hcloud_core::{Page, PageCursor, Paged, Paginator};
+use hcloud_core::{Early, HttpRequest, HttpResponse, Page, PageCursor, Paged, Paginator};
+use tokio::task::JoinHandle;
 
 use crate::client::Client;
 use crate::error::Result;
+use crate::transport::TransportError;
 
+/// A page fetch in progress: it owns the machine and the walk's early request while it runs.
 type Fetch<Op> =
-    Pin<Box<dyn Future<Output = (Paginator<Op>, Result<Option<Page<<Op as Paged>::Item>>>)> + Send>>;
+    Pin<Box<dyn Future<Output = (Paginator<Op>, Ahead, Result<Option<Page<<Op as Paged>::Item>>>)> + Send>>;
 
 /// A lazy walk over every entry of a list, such as `client.volumes().list(filter)`: a
 /// [`Stream`] of entries, with an inherent [`next`](Self::next) so no extra dependency is
@@ -21,10 +24,16 @@ type Fetch<Op> =
 /// `Send`, `Unpin` and `'static` (it holds a clone of the client), so it can be moved into a
 /// task. It ends after the last page, or after yielding its first error; resume it with
 /// [`Client::pages_from`] and [`cursor`](Self::cursor).
+///
+/// From the third page on (once an answer has said where the list ends), the request for the
+/// next page goes out on a task of its own (`tokio::spawn`) as soon as the current page has
+/// arrived, so its round trip overlaps the decoding of the current page and the time the
+/// caller spends on its entries. Requests still go one at a time, in order, over the same
+/// connection, and at most one page waits ahead; dropping the stream cancels it.
 pub struct PageStream<Op: Paged> {
     client: Client,
-    /// The core machine; `None` while a page fetch owns it.
-    paginator: Option<Paginator<Op>>,
+    /// The core machine and the early request; `None` while a page fetch owns them.
+    paginator: Option<(Paginator<Op>, Ahead)>,
     fetch: Option<Fetch<Op>>,
     buffer: VecDeque<Op::Item>,
     cursor: PageCursor,
@@ -55,7 +64,7 @@ where
         let cursor = paginator.cursor();
         Self {
             client,
-            paginator: Some(paginator),
+            paginator: Some((paginator, Ahead::default())),
             fetch: None,
             buffer: VecDeque::new(),
             cursor,
@@ -105,24 +114,24 @@ where
             let fetch = match this.fetch.as_mut() {
                 Some(fetch) => fetch,
                 None => {
-                    let Some(mut paginator) = this.paginator.take() else {
+                    let Some((mut paginator, mut ahead)) = this.paginator.take() else {
                         this.finished = true;
                         return Poll::Ready(None);
                     };
                     let client = this.client.clone();
                     this.fetch.insert(Box::pin(async move {
-                        let result = client.run(&mut paginator).await;
-                        (paginator, result)
+                        let result = client.run_ahead(&mut paginator, &mut ahead).await;
+                        (paginator, ahead, result)
                     }))
                 }
             };
-            let (paginator, result) = match fetch.as_mut().poll(cx) {
+            let (paginator, ahead, result) = match fetch.as_mut().poll(cx) {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(done) => done,
             };
             this.fetch = None;
             this.cursor = paginator.cursor();
-            this.paginator = Some(paginator);
+            this.paginator = Some((paginator, ahead));
             match result {
                 Ok(Some(page)) => this.buffer.extend(page.items),
                 Ok(None) => this.finished = true,
@@ -137,5 +146,43 @@ where
     fn size_hint(&self) -> (usize, Option<usize>) {
         let upper = if self.finished { Some(self.buffer.len()) } else { None };
         (self.buffer.len(), upper)
+    }
+}
+
+type Outcome = std::result::Result<HttpResponse, TransportError>;
+
+/// A walk's request sent ahead of its turn, on a task of its own; dropping it cancels the task.
+#[derive(Default)]
+pub(crate) struct Ahead {
+    early: Option<Early<Task>>,
+}
+
+struct Task(JoinHandle<Outcome>);
+
+impl Drop for Task {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+impl Ahead {
+    /// The outcome of `request` if it was sent early (waiting for it if need be). An early
+    /// request that is not this one is cancelled.
+    pub(crate) async fn take(&mut self, request: &HttpRequest) -> Option<Outcome> {
+        let mut task = self.early.take().filter(|early| early.is_for(request))?.into_pending();
+        // A task that panicked or was cancelled answers nothing, and the request is sent as
+        // usual.
+        (&mut task.0).await.ok()
+    }
+
+    /// Sends `request` on a task of its own, and lets that task run until it waits for the
+    /// answer: on a current-thread runtime the request is then on its way while this task
+    /// decodes the page that has just arrived.
+    pub(crate) async fn send(&mut self, client: &Client, request: HttpRequest) {
+        let client = client.clone();
+        let sent = request.clone();
+        let task = Task(tokio::spawn(async move { client.send(sent).await }));
+        self.early = Some(Early::new(&request, task));
+        tokio::task::yield_now().await;
     }
 }

@@ -16,7 +16,7 @@ use hcloud_core::{
 };
 
 use crate::error::{Error, Result};
-use crate::pages::Pages;
+use crate::pages::{Ahead, Pages};
 use crate::transport::{Transport, TransportError, UreqTransport, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 
 /// A blocking Hetzner Cloud API client.
@@ -165,7 +165,18 @@ impl Client {
     ///
     /// Errors: the machine's error; a transport failure carries the concrete transport error
     /// as its [`source`](std::error::Error::source).
-    pub fn run<M: Machine>(&self, mut machine: M) -> Result<M::Output> {
+    pub fn run<M: Machine>(&self, machine: M) -> Result<M::Output> {
+        self.drive(machine, None)
+    }
+
+    /// The loop of [`Client::run`]; with `ahead`, it sends the request the machine offers
+    /// (see [`Machine::lookahead`]) on the walk's helper thread while the answer that has just
+    /// arrived is decoded, and hands its outcome over when the machine asks for it.
+    pub(crate) fn drive<M: Machine>(
+        &self,
+        mut machine: M,
+        mut ahead: Option<&mut Ahead>,
+    ) -> Result<M::Output> {
         let mut trace = CallTrace::new(&self.inner.config, std::any::type_name::<M>());
         let mut last_transport_error: Option<(TransportError, Option<String>)> = None;
         let _span = trace.entered();
@@ -174,11 +185,19 @@ impl Client {
                 Step::Send(request) => {
                     trace.sending(&request);
                     let uri = request.uri().clone();
-                    match self.inner.transport.send(request) {
+                    let early = ahead.as_deref_mut().and_then(|ahead| ahead.take(&request));
+                    match early.unwrap_or_else(|| self.inner.transport.send(request)) {
                         Ok(response) => {
                             trace.answered(&response);
                             self.observe(&response);
                             last_transport_error = None;
+                            if let Some(ahead) =
+                                ahead.as_deref_mut().filter(|_| response.status().is_success())
+                            {
+                                if let Some(next) = machine.lookahead() {
+                                    ahead.send(self, next);
+                                }
+                            }
                             machine.handle_response(self.now(), response);
                         }
                         Err(error) => {
@@ -238,6 +257,14 @@ impl Client {
     /// How [`create_with_recovery`](Self::create_with_recovery) settles an unknown outcome.
     pub fn recovery_policy(&self) -> &RecoveryPolicy {
         &self.inner.recovery_policy
+    }
+
+    /// Sends one request through the transport, with no retries: for a walk's helper thread.
+    pub(crate) fn send(
+        &self,
+        request: hcloud_core::HttpRequest,
+    ) -> std::result::Result<hcloud_core::HttpResponse, TransportError> {
+        self.inner.transport.send(request)
     }
 
     fn now(&self) -> Timestamp {

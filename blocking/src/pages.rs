@@ -1,11 +1,13 @@
 //! [`Pages`]: the lazy walk over every page of any list, as an [`Iterator`].
 
 use std::collections::VecDeque;
+use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
 
-use hcloud_core::{PageCursor, Paged, Paginator};
+use hcloud_core::{Early, HttpRequest, HttpResponse, PageCursor, Paged, Paginator};
 
 use crate::client::Client;
 use crate::error::Result;
+use crate::transport::TransportError;
 
 /// A lazy walk over every entry of a list, such as `client.volumes().list(filter)`.
 ///
@@ -13,11 +15,18 @@ use crate::error::Result;
 /// walk ends after its first error; resume it with [`Client::pages_from`] and
 /// [`cursor`](Self::cursor). It holds its own handle on the client, so it can be stored or
 /// sent to another thread.
+///
+/// From the third page on (once an answer has said where the list ends), the request for the
+/// next page goes out on a helper thread as soon as the current page has arrived, so its round
+/// trip overlaps the decoding of the current page and the time the caller spends on its
+/// entries. Requests still go one at a time, in order, and at most one page waits ahead; the
+/// helper thread ends with the walk.
 pub struct Pages<Op: Paged> {
     client: Client,
     pages: Paginator<Op>,
     buffer: VecDeque<Op::Item>,
     finished: bool,
+    ahead: Ahead,
 }
 
 impl<Op: Paged + std::fmt::Debug> std::fmt::Debug for Pages<Op> {
@@ -32,7 +41,7 @@ impl<Op: Paged + std::fmt::Debug> std::fmt::Debug for Pages<Op> {
 
 impl<Op: Paged> Pages<Op> {
     pub(crate) fn new(client: Client, pages: Paginator<Op>) -> Self {
-        Self { client, pages, buffer: VecDeque::new(), finished: false }
+        Self { client, pages, buffer: VecDeque::new(), finished: false, ahead: Ahead::default() }
     }
 
     /// The next page to fetch (none when the list is exhausted). Entries already fetched but
@@ -62,7 +71,7 @@ impl<Op: Paged> Iterator for Pages<Op> {
             if self.finished {
                 return None;
             }
-            match self.client.run(&mut self.pages) {
+            match self.client.drive(&mut self.pages, Some(&mut self.ahead)) {
                 Ok(Some(page)) => self.buffer.extend(page.items),
                 Ok(None) => self.finished = true,
                 Err(error) => {
@@ -75,3 +84,48 @@ impl<Op: Paged> Iterator for Pages<Op> {
 }
 
 impl<Op: Paged> std::iter::FusedIterator for Pages<Op> {}
+
+type Outcome = std::result::Result<HttpResponse, TransportError>;
+
+/// A walk's request sent ahead of its turn, and the thread that sends it.
+#[derive(Default)]
+pub(crate) struct Ahead {
+    /// Jobs for the helper thread, started with the first early request; it ends when this
+    /// sender is dropped.
+    worker: Option<Sender<(HttpRequest, SyncSender<Outcome>)>>,
+    early: Option<Early<Receiver<Outcome>>>,
+}
+
+impl Ahead {
+    /// The outcome of `request` if it was sent early (waiting for it if need be). An early
+    /// request that is not this one is dropped.
+    pub(crate) fn take(&mut self, request: &HttpRequest) -> Option<Outcome> {
+        let early = self.early.take().filter(|early| early.is_for(request))?;
+        // A helper thread that is gone answers nothing, and the request is sent as usual.
+        early.into_pending().recv().ok()
+    }
+
+    /// Sends `request` on the helper thread. If no thread can be started, nothing is sent
+    /// early and the walk goes on one page at a time.
+    pub(crate) fn send(&mut self, client: &Client, request: HttpRequest) {
+        if self.worker.is_none() {
+            let (jobs, queue) = mpsc::channel::<(HttpRequest, SyncSender<Outcome>)>();
+            let client = client.clone();
+            let started = std::thread::Builder::new().name("hcloud-pages".into()).spawn(move || {
+                for (request, reply) in queue {
+                    // The walk may have moved on; then nobody waits for this answer.
+                    let _ = reply.send(client.send(request));
+                }
+            });
+            if started.is_err() {
+                return;
+            }
+            self.worker = Some(jobs);
+        }
+        let (reply, outcome) = mpsc::sync_channel(1);
+        let early = Early::new(&request, outcome);
+        if self.worker.as_ref().is_some_and(|jobs| jobs.send((request, reply)).is_ok()) {
+            self.early = Some(early);
+        }
+    }
+}
