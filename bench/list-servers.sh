@@ -9,7 +9,7 @@
 # CPU time and largest peak RSS of each, and PASS/MISS against the targets:
 #   curl      one curl fetching the same pages over one keep-alive connection: the floor
 #   blocking  hcloud-blocking's `list_all` example (release build)
-#   async     hcloud-async's `list_all` example (release build)
+#   async     hcloud-async's `async_list_all` example (release build)
 #   cli       the official Go CLI, Debian's `hcloud-cli`: `hcloud server list -o json`
 #   python    the official Python client (`hcloud` from PyPI, in a temporary virtualenv)
 # The pages come from the simulator (hcloud-sim) or, when measurement shows that serving them
@@ -140,9 +140,8 @@ mkdir -p "$CLI_HOME"
 : >"$CLI_HOME/cli.toml"
 
 # --- build ------------------------------------------------------------------------------
-# The two examples are both called `list_all`, so building them in one cargo call makes their
-# uplifted binaries collide (target/release/examples/list_all). Build one at a time and copy
-# the binary away right after its build.
+# Build one binary at a time and copy it away right after its build, from the path cargo
+# reports (the examples were once both called `list_all`, and their binaries collided).
 build_bin() { # DEST CARGO-ARGS...: build, then copy the artifact cargo reports
     local dest=$1 exe
     shift

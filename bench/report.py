@@ -35,7 +35,7 @@ ORDER = ["curl", "blocking", "async", "cli", "python"]
 LABELS = {
     "curl": "curl (transfer floor)",
     "blocking": "hcloud-blocking list_all",
-    "async": "hcloud-async list_all",
+    "async": "hcloud-async async_list_all",
     "cli": "hcloud-cli (Go)",
     "python": "hcloud (Python)",
 }
