@@ -20,7 +20,8 @@
 #   BENCH_SIZES="10000 100000"  server counts, multiples of 50 (targets are judged at 100,000,
 #                             or at the largest count when 100,000 is not among them)
 #   BENCH_REPS=3              measured runs per contestant and count (after one warm-up run)
-#   BENCH_SERVER=auto         auto | sim | nginx: force the page server
+#   BENCH_SERVER=auto         auto | sim | nginx: force the page server (nginx skips measuring
+#                             the simulator, minutes at 100,000 servers)
 #   BENCH_HCLOUD_SPEC=hcloud  what pip installs (e.g. "hcloud==2.27.0")
 #   BENCH_HCLOUD_CLI=PATH     the Go CLI to run instead of Debian's /usr/bin/hcloud (hcloud-cli)
 #   BENCH_VENV=DIR            reuse a virtualenv that already has hcloud instead of a fresh one
@@ -309,34 +310,40 @@ floor_of() { # BASE: median wall ms of 3 curl runs (after one warm-up), checked
     done
     median_ms "${times[@]}"
 }
-log "measuring the page servers with curl ($pages pages of $PER_PAGE)"
-wait_for_idle >/dev/null || log "the machine stays busy; measuring anyway"
-cpu_before=$(sim_cpu_ms "${SIM_PID[$LARGEST]}")
-sim_floor=$(floor_of "${SIM_BASE[$LARGEST]}")
-cpu_after=$(sim_cpu_ms "${SIM_PID[$LARGEST]}")
-sim_cpu=$(python3 -c "print(f'{($cpu_after - $cpu_before) / 4:.0f}')")
-log "simulator: curl takes $sim_floor ms; the simulator spends ~$sim_cpu ms of CPU per $pages pages"
 REASON=""
-if [[ $SERVER_CHOICE == sim ]]; then
-    REASON="BENCH_SERVER=sim: the simulator serves the pages (curl: $sim_floor ms per $pages pages, of which ~$sim_cpu ms is the simulator's CPU)"
-elif start_nginx; then
-    wait_for_idle >/dev/null || true
+wait_for_idle >/dev/null || log "the machine stays busy; measuring anyway"
+if [[ $SERVER_CHOICE == nginx ]]; then
+    # Forced: the simulator is not measured (at 100,000 servers that takes minutes).
+    start_nginx || die "BENCH_SERVER=nginx, but nginx could not be started"
     nginx_floor=$(floor_of "$NGINX_BASE/n$LARGEST/v1")
-    log "nginx: curl takes $nginx_floor ms"
-    # The simulator is the bottleneck when the same pages come >= 20% faster from nginx, or
-    # when its own CPU time is >= 25% of curl's time against it (that one is robust to noise).
-    verdict=$(python3 -c "print('nginx' if $nginx_floor <= 0.8 * $sim_floor or $sim_cpu >= 0.25 * $sim_floor else 'sim')")
-    if [[ $SERVER_CHOICE == nginx ]]; then
-        PAGE_BASE_KIND=nginx
-        REASON="BENCH_SERVER=nginx: static pages from nginx (curl: $nginx_floor ms from nginx vs $sim_floor ms from the simulator)"
-    elif [[ $verdict == nginx ]]; then
-        PAGE_BASE_KIND=nginx
-        REASON="the simulator is a bottleneck: curl needs $sim_floor ms for $pages pages from it, ~$sim_cpu ms of which is the simulator's own CPU (building the JSON), but $nginx_floor ms for the same pages as static files from nginx, so nginx serves them"
-    else
-        REASON="the simulator is fast enough: curl needs $sim_floor ms for $pages pages from it (~$sim_cpu ms of that is the simulator's CPU) and $nginx_floor ms from nginx, so the simulator serves the pages"
-    fi
+    log "nginx: curl takes $nginx_floor ms for $pages pages"
+    PAGE_BASE_KIND=nginx
+    REASON="BENCH_SERVER=nginx: static pages from nginx (curl: $nginx_floor ms for $pages pages; the simulator was not measured)"
 else
-    REASON="nginx is not available, so the simulator serves the pages; the curl floor then includes its ~$sim_cpu ms of CPU per $pages pages"
+    log "measuring the page servers with curl ($pages pages of $PER_PAGE)"
+    cpu_before=$(sim_cpu_ms "${SIM_PID[$LARGEST]}")
+    sim_floor=$(floor_of "${SIM_BASE[$LARGEST]}")
+    cpu_after=$(sim_cpu_ms "${SIM_PID[$LARGEST]}")
+    sim_cpu=$(python3 -c "print(f'{($cpu_after - $cpu_before) / 4:.0f}')")
+    log "simulator: curl takes $sim_floor ms; the simulator spends ~$sim_cpu ms of CPU per $pages pages"
+    if [[ $SERVER_CHOICE == sim ]]; then
+        REASON="BENCH_SERVER=sim: the simulator serves the pages (curl: $sim_floor ms per $pages pages, of which ~$sim_cpu ms is the simulator's CPU)"
+    elif start_nginx; then
+        wait_for_idle >/dev/null || true
+        nginx_floor=$(floor_of "$NGINX_BASE/n$LARGEST/v1")
+        log "nginx: curl takes $nginx_floor ms"
+        # The simulator is the bottleneck when the same pages come >= 20% faster from nginx, or
+        # when its own CPU time is >= 25% of curl's time against it (that one is robust to noise).
+        verdict=$(python3 -c "print('nginx' if $nginx_floor <= 0.8 * $sim_floor or $sim_cpu >= 0.25 * $sim_floor else 'sim')")
+        if [[ $verdict == nginx ]]; then
+            PAGE_BASE_KIND=nginx
+            REASON="the simulator is a bottleneck: curl needs $sim_floor ms for $pages pages from it, ~$sim_cpu ms of which is the simulator's own CPU (building the JSON), but $nginx_floor ms for the same pages as static files from nginx, so nginx serves them"
+        else
+            REASON="the simulator is fast enough: curl needs $sim_floor ms for $pages pages from it (~$sim_cpu ms of that is the simulator's CPU) and $nginx_floor ms from nginx, so the simulator serves the pages"
+        fi
+    else
+        REASON="nginx is not available, so the simulator serves the pages; the curl floor then includes its ~$sim_cpu ms of CPU per $pages pages"
+    fi
 fi
 log "page server: $PAGE_BASE_KIND — $REASON"
 base_for() { # COUNT: the API base URL the contestants use
