@@ -3,21 +3,27 @@
 #
 #   bash bench/list-servers.sh
 #
-# For 2,000 and 10,000 servers (40 and 200 pages of 50) served over loopback, it runs as
-# separate processes, 3 times each, and reports the median wall time and the largest peak RSS:
-#   blocking  hcloud-blocking's `list_all` example (release build)
-#   async     hcloud-async's `list_all` example (release build)
+# For 10,000 and 100,000 servers (200 and 2,000 pages of 50) served over loopback, it runs as
+# separate processes, interleaved round by round (one warm-up round, then 3), and reports per
+# round each contestant's wall time and the ratios between them, then the median wall time,
+# CPU time and largest peak RSS of each, and PASS/MISS against the targets:
 #   curl      one curl fetching the same pages over one keep-alive connection: the floor
-#   hcloud    the official Python client (`hcloud` from PyPI, in a temporary virtualenv)
+#   blocking  hcloud-blocking's `list_all` example (release build)
+#   async     hcloud-async's `async_list_all` example (release build)
+#   cli       the official Go CLI, Debian's `hcloud-cli`: `hcloud server list -o json`
+#   python    the official Python client (`hcloud` from PyPI, in a temporary virtualenv)
 # The pages come from the simulator (hcloud-sim) or, when measurement shows that serving them
 # is a large part of the floor, from the simulator's pages dumped once to files and served
 # by nginx. See bench/README.md.
 #
 # Environment (all optional):
-#   BENCH_SIZES="2000 10000"  server counts, multiples of 50 (smallest and largest are compared)
+#   BENCH_SIZES="10000 100000"  server counts, multiples of 50 (targets are judged at 100,000,
+#                             or at the largest count when 100,000 is not among them)
 #   BENCH_REPS=3              measured runs per contestant and count (after one warm-up run)
-#   BENCH_SERVER=auto         auto | sim | nginx: force the page server
+#   BENCH_SERVER=auto         auto | sim | nginx: force the page server (nginx skips measuring
+#                             the simulator, minutes at 100,000 servers)
 #   BENCH_HCLOUD_SPEC=hcloud  what pip installs (e.g. "hcloud==2.27.0")
+#   BENCH_HCLOUD_CLI=PATH     the Go CLI to run instead of Debian's /usr/bin/hcloud (hcloud-cli)
 #   BENCH_VENV=DIR            reuse a virtualenv that already has hcloud instead of a fresh one
 #   BENCH_OUT=FILE            also write the report there
 #   BENCH_KEEP=1              keep the scratch directory (pages, logs, raw results)
@@ -29,7 +35,7 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$HERE")
-SIZES=${BENCH_SIZES:-"2000 10000"}
+SIZES=${BENCH_SIZES:-"10000 100000"}
 REPS=${BENCH_REPS:-3}
 SERVER_CHOICE=${BENCH_SERVER:-auto}
 HCLOUD_SPEC=${BENCH_HCLOUD_SPEC:-hcloud}
@@ -38,6 +44,9 @@ IDLE_WAIT=${BENCH_IDLE_WAIT:-120}
 BUILD_TIMEOUT=${BENCH_BUILD_TIMEOUT:-1800}
 TOKEN=bench-token
 PER_PAGE=50
+CONTESTANTS="curl blocking async cli python" # the order within each round
+# The Go CLI would also read these; the harness gives it a configuration of its own.
+unset HCLOUD_CONTEXT HCLOUD_DEBUG HCLOUD_DEBUG_FILE HCLOUD_POLL_INTERVAL
 
 log() { printf '[bench] %s\n' "$*" >&2; }
 die() { printf '[bench] error: %s\n' "$*" >&2; exit 1; }
@@ -113,11 +122,27 @@ if [[ ! -x /usr/bin/time ]]; then
     apt_install time || die "GNU time (/usr/bin/time, Debian package 'time') is needed for peak RSS"
 fi
 export GNU_TIME=/usr/bin/time
+# The official Go CLI, as Debian packages it (hcloud-cli, which installs /usr/bin/hcloud).
+if [[ -n ${BENCH_HCLOUD_CLI:-} ]]; then
+    HCLOUD_CLI=$BENCH_HCLOUD_CLI
+    HCLOUD_CLI_VERSION="$HCLOUD_CLI (BENCH_HCLOUD_CLI)"
+else
+    HCLOUD_CLI=/usr/bin/hcloud
+    if ! dpkg-query -W -f '${Status}' hcloud-cli 2>/dev/null | grep -q 'ok installed'; then
+        apt_install hcloud-cli || die "the Go CLI (Debian package 'hcloud-cli') is needed; or set BENCH_HCLOUD_CLI"
+    fi
+    HCLOUD_CLI_VERSION="hcloud-cli $(dpkg-query -W -f '${Version}' hcloud-cli) (Debian)"
+fi
+[[ -x $HCLOUD_CLI ]] || die "no Go CLI at $HCLOUD_CLI"
+# Its configuration: an empty file under a scratch HOME, so that no user configuration (a
+# context with another token or endpoint) applies; HCLOUD_TOKEN and HCLOUD_ENDPOINT do.
+CLI_HOME=$WORK/cli-home
+mkdir -p "$CLI_HOME"
+: >"$CLI_HOME/cli.toml"
 
 # --- build ------------------------------------------------------------------------------
-# The two examples are both called `list_all`, so building them in one cargo call makes their
-# uplifted binaries collide (target/release/examples/list_all). Build one at a time and copy
-# the binary away right after its build.
+# Build one binary at a time and copy it away right after its build, from the path cargo
+# reports (the examples were once both called `list_all`, and their binaries collided).
 build_bin() { # DEST CARGO-ARGS...: build, then copy the artifact cargo reports
     local dest=$1 exe
     shift
@@ -148,11 +173,13 @@ for n in $SIZES; do
     "$BIN/hcloud-sim" --port 0 --token "$TOKEN" --servers "$n" --rate-limit 1000000000/1000000000 >"$out" 2>&1 &
     PIDS+=($!)
     SIM_PID[$n]=$!
-    line=$(wait_for_line "$out" '^listening on ' 20) || die "hcloud-sim did not start: $(cat "$out")"
+    # It builds every server before it listens: about 4 s for 100,000 on a busy machine.
+    line=$(wait_for_line "$out" '^listening on ' $((20 + n / 2000))) || die "hcloud-sim did not start: $(cat "$out")"
     SIM_BASE[$n]=${line#listening on }
-    # Dump the simulator's pages once; they are also the static pages nginx may serve.
+    # Dump the simulator's pages once; they are also the static pages nginx may serve. The
+    # simulator's time per page grows with the server count (about 5 ms at 100,000).
     pages=$((n / PER_PAGE))
-    curl -sSf --max-time 120 -H "Authorization: Bearer $TOKEN" --create-dirs \
+    curl -sSf --max-time $((120 + n / 500)) -H "Authorization: Bearer $TOKEN" --create-dirs \
         "${SIM_BASE[$n]}/servers?page=[1-$pages]&per_page=$PER_PAGE" -o "$WORK/www/n$n/p#1.json"
     python3 - "$WORK/www/n$n" "$n" "$PER_PAGE" <<'EOF' || die "the dumped pages for $n servers are not right"
 import json, sys
@@ -165,7 +192,8 @@ for page in range(1, pages + 1):
     assert p["page"] == page and p["total_entries"] == n, p
     assert p["next_page"] == (page + 1 if page < pages else None), p
     ids += [s["id"] for s in body["servers"]]
-assert sorted(ids) == list(range(1, n + 1))
+# In id order across the pages: then they also answer the Go CLI, which asks for sort=id:asc.
+assert ids == list(range(1, n + 1))
 EOF
 done
 chmod -R a+rX "$WORK/www"
@@ -185,6 +213,8 @@ start_nginx() {
     mkdir -p "$WORK/nginx"
     # One process (no master), static files, keep-alive for the whole run, no compression.
     # GET /n<count>/v1/servers?page=P&per_page=50 -> www/n<count>/p<P>.json; no auth check.
+    # The Go CLI adds sort=id:asc (URL-encoded), which the pages, in id order, already are;
+    # any other sort is refused.
     cat >"$conf" <<EOF
 daemon off;
 master_process off;
@@ -215,6 +245,7 @@ http {
         location ~ ^/n(?<count>[0-9]+)/v1/servers\$ {
             if (\$arg_page !~ ^[0-9]+\$) { return 404; }
             if (\$arg_per_page != "$PER_PAGE") { return 400; }
+            if (\$arg_sort !~ "^(id%3[Aa]asc|id:asc)?\$") { return 400; }
             try_files /n\$count/p\$arg_page.json =404;
         }
     }
@@ -279,34 +310,40 @@ floor_of() { # BASE: median wall ms of 3 curl runs (after one warm-up), checked
     done
     median_ms "${times[@]}"
 }
-log "measuring the page servers with curl ($pages pages of $PER_PAGE)"
-wait_for_idle >/dev/null || log "the machine stays busy; measuring anyway"
-cpu_before=$(sim_cpu_ms "${SIM_PID[$LARGEST]}")
-sim_floor=$(floor_of "${SIM_BASE[$LARGEST]}")
-cpu_after=$(sim_cpu_ms "${SIM_PID[$LARGEST]}")
-sim_cpu=$(python3 -c "print(f'{($cpu_after - $cpu_before) / 4:.0f}')")
-log "simulator: curl takes $sim_floor ms; the simulator spends ~$sim_cpu ms of CPU per $pages pages"
 REASON=""
-if [[ $SERVER_CHOICE == sim ]]; then
-    REASON="BENCH_SERVER=sim: the simulator serves the pages (curl: $sim_floor ms per $pages pages, of which ~$sim_cpu ms is the simulator's CPU)"
-elif start_nginx; then
-    wait_for_idle >/dev/null || true
+wait_for_idle >/dev/null || log "the machine stays busy; measuring anyway"
+if [[ $SERVER_CHOICE == nginx ]]; then
+    # Forced: the simulator is not measured (at 100,000 servers that takes minutes).
+    start_nginx || die "BENCH_SERVER=nginx, but nginx could not be started"
     nginx_floor=$(floor_of "$NGINX_BASE/n$LARGEST/v1")
-    log "nginx: curl takes $nginx_floor ms"
-    # The simulator is the bottleneck when the same pages come >= 20% faster from nginx, or
-    # when its own CPU time is >= 25% of curl's time against it (that one is robust to noise).
-    verdict=$(python3 -c "print('nginx' if $nginx_floor <= 0.8 * $sim_floor or $sim_cpu >= 0.25 * $sim_floor else 'sim')")
-    if [[ $SERVER_CHOICE == nginx ]]; then
-        PAGE_BASE_KIND=nginx
-        REASON="BENCH_SERVER=nginx: static pages from nginx (curl: $nginx_floor ms from nginx vs $sim_floor ms from the simulator)"
-    elif [[ $verdict == nginx ]]; then
-        PAGE_BASE_KIND=nginx
-        REASON="the simulator is a bottleneck: curl needs $sim_floor ms for $pages pages from it, ~$sim_cpu ms of which is the simulator's own CPU (building the JSON), but $nginx_floor ms for the same pages as static files from nginx, so nginx serves them"
-    else
-        REASON="the simulator is fast enough: curl needs $sim_floor ms for $pages pages from it (~$sim_cpu ms of that is the simulator's CPU) and $nginx_floor ms from nginx, so the simulator serves the pages"
-    fi
+    log "nginx: curl takes $nginx_floor ms for $pages pages"
+    PAGE_BASE_KIND=nginx
+    REASON="BENCH_SERVER=nginx: static pages from nginx (curl: $nginx_floor ms for $pages pages; the simulator was not measured)"
 else
-    REASON="nginx is not available, so the simulator serves the pages; the curl floor then includes its ~$sim_cpu ms of CPU per $pages pages"
+    log "measuring the page servers with curl ($pages pages of $PER_PAGE)"
+    cpu_before=$(sim_cpu_ms "${SIM_PID[$LARGEST]}")
+    sim_floor=$(floor_of "${SIM_BASE[$LARGEST]}")
+    cpu_after=$(sim_cpu_ms "${SIM_PID[$LARGEST]}")
+    sim_cpu=$(python3 -c "print(f'{($cpu_after - $cpu_before) / 4:.0f}')")
+    log "simulator: curl takes $sim_floor ms; the simulator spends ~$sim_cpu ms of CPU per $pages pages"
+    if [[ $SERVER_CHOICE == sim ]]; then
+        REASON="BENCH_SERVER=sim: the simulator serves the pages (curl: $sim_floor ms per $pages pages, of which ~$sim_cpu ms is the simulator's CPU)"
+    elif start_nginx; then
+        wait_for_idle >/dev/null || true
+        nginx_floor=$(floor_of "$NGINX_BASE/n$LARGEST/v1")
+        log "nginx: curl takes $nginx_floor ms"
+        # The simulator is the bottleneck when the same pages come >= 20% faster from nginx, or
+        # when its own CPU time is >= 25% of curl's time against it (that one is robust to noise).
+        verdict=$(python3 -c "print('nginx' if $nginx_floor <= 0.8 * $sim_floor or $sim_cpu >= 0.25 * $sim_floor else 'sim')")
+        if [[ $verdict == nginx ]]; then
+            PAGE_BASE_KIND=nginx
+            REASON="the simulator is a bottleneck: curl needs $sim_floor ms for $pages pages from it, ~$sim_cpu ms of which is the simulator's own CPU (building the JSON), but $nginx_floor ms for the same pages as static files from nginx, so nginx serves them"
+        else
+            REASON="the simulator is fast enough: curl needs $sim_floor ms for $pages pages from it (~$sim_cpu ms of that is the simulator's CPU) and $nginx_floor ms from nginx, so the simulator serves the pages"
+        fi
+    else
+        REASON="nginx is not available, so the simulator serves the pages; the curl floor then includes its ~$sim_cpu ms of CPU per $pages pages"
+    fi
 fi
 log "page server: $PAGE_BASE_KIND — $REASON"
 base_for() { # COUNT: the API base URL the contestants use
@@ -342,13 +379,23 @@ run_contestant() { # NAME COUNT REP: one run, checked; REP 0 is the unrecorded w
     case $name in
     blocking) r=$(HCLOUD_TOKEN=$TOKEN HCLOUD_ENDPOINT=$base run_measured "$out" "$BIN/list_all_blocking") ;;
     async) r=$(HCLOUD_TOKEN=$TOKEN HCLOUD_ENDPOINT=$base run_measured "$out" "$BIN/list_all_async") ;;
-    hcloud) r=$(HCLOUD_TOKEN=$TOKEN HCLOUD_ENDPOINT=$base run_measured "$out" "$VENV/bin/python" "$HERE/hcloud_list.py") ;;
+    python) r=$(HCLOUD_TOKEN=$TOKEN HCLOUD_ENDPOINT=$base run_measured "$out" "$VENV/bin/python" "$HERE/hcloud_list.py") ;;
+    cli) r=$(HOME=$CLI_HOME HCLOUD_CONFIG=$CLI_HOME/cli.toml HCLOUD_TOKEN=$TOKEN HCLOUD_ENDPOINT=$base \
+        run_measured "$out" "$HCLOUD_CLI" server list -o json) ;;
     curl) r=$(curl_pages "$base" $((n / PER_PAGE)) "$out") ;;
     esac
     read -r wall rss cpu code <<<"$r"
-    [[ $code == 0 ]] || die "$name ($n servers) exited with $code: $(tail -3 "$out")"
+    [[ $code == 0 ]] || die "$name ($n servers) exited with $code: $(tail -c 300 "$out")"
     if [[ $name == curl ]]; then
         check_curl_output "$out" $((n / PER_PAGE)) >/dev/null || die "curl ($n servers): $(check_curl_output "$out" $((n / PER_PAGE)) || true)"
+    elif [[ $name == cli ]]; then
+        # The CLI prints every server as JSON (about 1.8 KB each): count them once it has
+        # ended, outside the measured time, then drop the file.
+        expect="count=$n id_sum=$((n * (n + 1) / 2))"
+        python3 "$HERE/count_json_list.py" "$out" >"$out.count" 2>&1 || true
+        grep -q "^$expect\$" "$out.count" ||
+            die "cli ($n servers): '$(head -c 200 "$out.count")' from '$(head -c 100 "$out")', expected '$expect'"
+        rm -f "$out"
     else
         expect="count=$n id_sum=$((n * (n + 1) / 2))"
         grep -q "^$expect" "$out" || die "$name ($n servers) printed '$(head -c 200 "$out")', expected '$expect'"
@@ -366,7 +413,8 @@ for n in $(tr ' ' '\n' <<<"$SIZES" | sort -n); do
             BUSY_ROUNDS=$((BUSY_ROUNDS + 1))
             log "round $rep for $n servers starts on a busy machine ($idle% idle after ${IDLE_WAIT}s)"
         fi
-        for name in curl blocking async hcloud; do run_contestant "$name" "$n" "$rep"; done
+        for name in $CONTESTANTS; do run_contestant "$name" "$n" "$rep"; done
+        if ((rep > 0)); then log "$(python3 "$HERE/report.py" --round "$RESULTS" "$n" "$rep")"; fi
     done
 done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -378,8 +426,8 @@ report() {
     echo "- machine: $(nproc) cores ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)), $(free -g | awk '/^Mem:/ {print $2}') GiB, Linux $(uname -r)"
     echo "- load average before/after: $LOAD_BEFORE / $LOAD_AFTER (1/5/15 min); rounds started on a busy machine: $BUSY_ROUNDS"
     echo "- page server: $PAGE_BASE_KIND — $REASON"
-    echo "- $(rustc --version), $(curl --version | head -1 | cut -d' ' -f1-2), Python $(python3 -c 'import platform; print(platform.python_version())') with hcloud $HCLOUD_VERSION"
-    echo "- median of $REPS runs after one warm-up; peak RSS is the largest of the runs (GNU time %M)"
+    echo "- $(rustc --version), $(curl --version | head -1 | cut -d' ' -f1-2), $HCLOUD_CLI_VERSION, Python $("$VENV/bin/python" -c 'import platform; print(platform.python_version())') with hcloud $HCLOUD_VERSION"
+    echo "- $REPS measured round(s) after one warm-up round, every contestant once per round in the order $CONTESTANTS; median wall time and CPU time (user + system), largest peak RSS (GNU time %M)"
     echo
     python3 "$HERE/report.py" "$RESULTS"
 }
