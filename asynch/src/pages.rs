@@ -179,6 +179,9 @@ impl Ahead {
     /// answer: on a current-thread runtime the request is then on its way while this task
     /// decodes the page that has just arrived.
     pub(crate) async fn send(&mut self, client: &Client, request: HttpRequest) {
+        // Once more for the connection the last answer came on (see the transport): on a
+        // multi-thread runtime the task that puts it back in the pool may not have run yet.
+        tokio::task::yield_now().await;
         let client = client.clone();
         let sent = request.clone();
         let task = Task(tokio::spawn(async move { client.send(sent).await }));

@@ -104,7 +104,12 @@ impl Transport for ReqwestTransport {
                 *request.timeout_mut() = Some(self.timeout.map_or(left, |own| own.min(left)));
             }
             let response = self.client.execute(request).await.map_err(map_reqwest_error)?;
-            from_reqwest(response).await
+            let response = from_reqwest(response).await;
+            // The connection goes back to reqwest's pool from a task of its own, woken as the
+            // body ended. Letting that task run before the caller sends again means the next
+            // request finds the connection idle instead of opening a second one.
+            tokio::task::yield_now().await;
+            response
         })
     }
 }
@@ -147,7 +152,7 @@ pub async fn from_reqwest_limited(
     if response.content_length().is_some_and(|len| len > limit as u64) {
         return Err(too_long());
     }
-    let mut body = Vec::new();
+    let mut body = Vec::with_capacity(response.content_length().map_or(0, |len| len as usize));
     while let Some(chunk) = response.chunk().await.map_err(map_reqwest_error)? {
         if body.len() + chunk.len() > limit {
             return Err(too_long());

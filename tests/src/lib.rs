@@ -8,6 +8,7 @@
 #![warn(missing_docs)]
 
 pub mod conformance;
+pub mod early;
 pub mod facade;
 pub mod hostile;
 pub mod json;
