@@ -30,6 +30,7 @@
 #   BENCH_RUN_TIMEOUT=300     seconds one contestant run may take before it is killed
 #   BENCH_IDLE_WAIT=120       seconds to wait, before each round, for the CPUs to be >= 90% idle
 #   BENCH_BUILD_TIMEOUT=1800  seconds each cargo build may take (it may wait for a file lock)
+#   BENCH_CONTESTANTS="curl blocking async cli python"  who runs, in this order each round
 # Always exits 0 once the report is printed: misses are reported, not failed.
 set -euo pipefail
 
@@ -44,7 +45,7 @@ IDLE_WAIT=${BENCH_IDLE_WAIT:-120}
 BUILD_TIMEOUT=${BENCH_BUILD_TIMEOUT:-1800}
 TOKEN=bench-token
 PER_PAGE=50
-CONTESTANTS="curl blocking async cli python" # the order within each round
+CONTESTANTS=${BENCH_CONTESTANTS:-"curl blocking async cli python"} # the order within each round
 # The Go CLI would also read these; the harness gives it a configuration of its own.
 unset HCLOUD_CONTEXT HCLOUD_DEBUG HCLOUD_DEBUG_FILE HCLOUD_POLL_INTERVAL
 

@@ -6,9 +6,9 @@
 //! HCLOUD_TOKEN=... cargo run --release -p hcloud-blocking --example list_all -- --live
 //! ```
 //!
-//! `get_all` returns an iterator that fetches the next page of 50 only when the previous one
-//! is used up, so memory stays at one page however many servers there are, as long as you
-//! do not `collect()` them. Here we only count them and add up their ids, and print
+//! `servers().list(..)` is an iterator that holds one page of 50 and fetches the next (on a
+//! helper thread) while you work on this one, so memory stays at about two pages however many
+//! servers there are, as long as you do not `collect()` them. Here we only count them and add up their ids, and print
 //! `count=<n>` (the benchmark in `bench/` relies on that line). Without `HCLOUD_ENDPOINT` it
 //! talks to the real API only when `--live` is passed.
 
