@@ -9,6 +9,7 @@
 
 pub mod conformance;
 pub mod early;
+pub mod errors;
 pub mod facade;
 pub mod hostile;
 pub mod json;

@@ -103,8 +103,7 @@ fn get_timeout_is_retried() {
     let mut t = get_server(RetryPolicy::default(), 3);
     t.expect_send("GET", "/servers/42");
     t.fail(TransportFailure::timeout());
-    let slept = t.sleep();
-    assert!(slept <= secs(1), "{slept:?}");
+    t.expect_sleep(Duration::from_millis(GET_TIMEOUT_SLEEP_SEED_3));
     t.expect_send("GET", "/servers/42");
     t.respond_json(200, &json!({"server": server_json(42, "running")}));
     t.expect_done();
@@ -138,7 +137,7 @@ fn post_ambiguous_answers_are_not_resent_but_refusals_are() {
             t.sleep();
             t.expect_send("POST", "/servers");
         } else {
-            assert_eq!(t.expect_failed().code(), Some(&ErrorCode::from_wire(code)));
+            assert_eq!(t.expect_failed().code(), Some(&hcloud_testkit::errors::code_of(code)));
         }
     }
 }
@@ -161,16 +160,63 @@ fn post_is_resent_when_it_never_left_or_when_allowed() {
 #[test]
 fn retries_stop_after_five_with_exponential_ceilings() {
     let mut t = get_server(RetryPolicy::default(), 11);
-    for ceiling in [1, 2, 4, 8, 16] {
+    for millis in FIVE_SLEEPS_SEED_11 {
         t.expect_send("GET", "/servers/42");
         t.respond(api_error(504, "timeout"));
-        let slept = t.sleep();
-        assert!(slept <= secs(ceiling), "{slept:?} > {ceiling}s");
+        t.expect_sleep(Duration::from_millis(millis));
     }
     t.expect_send("GET", "/servers/42");
     t.respond(api_error(504, "timeout"));
     assert_eq!(t.expect_failed().code(), Some(&ErrorCode::Timeout));
     assert_eq!(t.sent().len(), 6);
+}
+
+/// The sleep of the first retry of a GET after a timeout, seed 3 (ceiling 1 s).
+const GET_TIMEOUT_SLEEP_SEED_3: u64 = 191;
+/// The sleeps of five retries with the default policy, seed 11 (ceilings 1, 2, 4, 8, 16 s).
+const FIVE_SLEEPS_SEED_11: [u64; 5] = [603, 1315, 3249, 1610, 10403];
+
+/// The documented backoff, written from its definition rather than taken from the core:
+/// before retry `n` (from 0) a uniform whole number of milliseconds in
+/// `[0, min(base * 2^n, cap)]`, each draw the next splitmix64 output (of the seed) modulo
+/// the ceiling plus one.
+fn reference_sleeps(seed: u64, retries: u32, policy: &RetryPolicy) -> Vec<u64> {
+    let mut state = seed;
+    (0..retries)
+        .map(|n| {
+            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^= z >> 31;
+            let ceiling =
+                (policy.base_delay.as_millis() as u64 * (1u64 << n)).min(policy.max_delay.as_millis() as u64);
+            z % (ceiling + 1)
+        })
+        .collect()
+}
+
+#[test]
+fn backoff_is_full_jitter_under_doubling_ceilings_for_any_seed() {
+    assert_eq!(reference_sleeps(11, 5, &RetryPolicy::default()), FIVE_SLEEPS_SEED_11);
+    assert_eq!(reference_sleeps(3, 1, &RetryPolicy::default()), [GET_TIMEOUT_SLEEP_SEED_3]);
+    let policies = [
+        RetryPolicy::default(),
+        RetryPolicy { max_retries: 8, base_delay: Duration::from_millis(300), ..RetryPolicy::default() },
+        RetryPolicy { max_retries: 7, base_delay: secs(2), max_delay: secs(10), ..RetryPolicy::default() },
+    ];
+    for policy in policies {
+        for seed in [0, 1, 42, 0xDEAD_BEEF, u64::MAX] {
+            let mut t = get_server(policy.clone(), seed);
+            for _ in 0..policy.max_retries {
+                t.expect_send("GET", "/servers/42");
+                t.fail(TransportFailure::timeout());
+                t.sleep();
+            }
+            let slept: Vec<u64> = t.slept().iter().map(|d| d.as_millis() as u64).collect();
+            assert_eq!(slept, reference_sleeps(seed, policy.max_retries, &policy), "seed {seed}, {policy:?}");
+        }
+    }
 }
 
 #[test]

@@ -2,7 +2,8 @@
 
 use std::collections::BTreeSet;
 
-use hcloud_core::{Error, ErrorCode};
+use hcloud_core::{Error, ErrorCode, RetryPolicy};
+use hcloud_testkit::errors::{error_codes, helper, HELPERS};
 use hcloud_testkit::vectors::{dir, CoreRunner};
 use hcloud_testkit::{cases, Expect};
 
@@ -27,11 +28,75 @@ fn every_vector_file_is_in_the_table_and_every_documented_code_has_a_vector() {
             _ => None,
         })
         .collect();
-    for (_, code) in hcloud_testkit::spec::error_codes() {
-        assert!(codes.contains(&ErrorCode::from_wire(&code)), "no vector for {code}");
+    let documented: BTreeSet<(u16, String)> = hcloud_testkit::spec::error_codes().into_iter().collect();
+    let table: BTreeSet<(u16, String)> =
+        error_codes().iter().map(|r| (r.status, r.wire.to_owned())).collect();
+    assert_eq!(documented, table, "the test kit's error table and the API document disagree");
+    for row in error_codes() {
+        assert!(codes.contains(&row.code), "no vector for {}", row.wire);
+    }
+}
+
+#[test]
+fn every_documented_code_parses_to_its_variant_with_its_helpers_and_retry_decision() {
+    let policy = RetryPolicy::default();
+    for row in error_codes() {
+        assert_eq!(ErrorCode::from_wire(row.wire), row.code, "{} read as another variant", row.wire);
+        assert_eq!(row.code.as_str(), row.wire, "{:?} written as another string", row.code);
+        let error = error_of(&format!("error_{}", row.wire));
+        assert_eq!(error.code(), Some(&row.code), "{}", row.wire);
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(row.status), "{}", row.wire);
+        assert_eq!(error.correlation_id(), Some("c0ffee00-1234"), "{}", row.wire);
+        for name in HELPERS {
+            assert_eq!(helper(&error, name), row.helpers.contains(name), "{name} of {}", row.wire);
+        }
+        assert_eq!(error.is_retryable(), row.retryable, "is_retryable of {}", row.wire);
+        assert_eq!(policy.should_retry(&error, true), row.retryable, "idempotent retry of {}", row.wire);
+        assert_eq!(
+            policy.should_retry(&error, false),
+            row.refused_before_acting,
+            "non-idempotent retry of {}",
+            row.wire
+        );
+        let lenient = RetryPolicy { resend_ambiguous: true, ..RetryPolicy::default() };
+        assert_eq!(
+            lenient.should_retry(&error, false),
+            row.retryable,
+            "resend_ambiguous retry of {}",
+            row.wire
+        );
+    }
+    let unknown = error_of("error_unknown_code");
+    assert!(HELPERS.iter().all(|name| !helper(&unknown, name)) && !unknown.is_retryable());
+}
+
+#[test]
+fn answers_without_a_json_error_are_classified_by_status() {
+    // (vector, status, is_server_error, is_retryable): a bare 502 or 504 from a proxy is worth
+    // another attempt, any other bare answer is not.
+    for (name, status, server_error, retryable) in
+        [("error_html_502", 502, true, true), ("error_empty_503", 503, true, false)]
+    {
+        let error = error_of(name);
+        assert!(matches!(error, Error::UnexpectedResponse { .. }), "{name}: {error:?}");
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(status), "{name}");
+        assert_eq!(error.is_server_error(), server_error, "{name}");
+        assert_eq!(error.is_retryable(), retryable, "{name}");
+    }
+    for (status, retryable) in
+        [(500, false), (502, true), (503, false), (504, true), (404, false), (429, false)]
+    {
+        let error = Error::UnexpectedResponse {
+            status: http::StatusCode::from_u16(status).unwrap(),
+            excerpt: String::new(),
+            correlation_id: None,
+        };
+        assert_eq!(error.is_retryable(), retryable, "bare {status}");
+        assert_eq!(error.is_server_error(), status >= 500, "bare {status}");
+        assert_eq!(RetryPolicy::default().should_retry(&error, true), retryable, "bare {status}");
         assert!(
-            !matches!(ErrorCode::from_wire(&code), ErrorCode::Other(_)),
-            "{code} is not a named ErrorCode variant"
+            !RetryPolicy::default().should_retry(&error, false),
+            "bare {status} resent without idempotence"
         );
     }
 }
