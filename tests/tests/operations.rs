@@ -68,11 +68,12 @@ fn the_core_has_every_operation_of_the_document_and_no_other() {
 }
 
 #[test]
-fn a_typical_request_of_every_operation_conforms_to_the_document() {
+fn a_maximal_and_a_minimal_request_of_every_operation_conform_and_carry_exactly_their_input() {
     let mut failures = Vec::new();
     let mut checked = 0;
     for (id, op) in operations() {
         for fill in [Fill::Maximal, Fill::Minimal] {
+            let input = synth::input(op, fill);
             let request = match build(id, fill)
                 .and_then(|b| b.to_request(&config()).map_err(|e| format!("{id}: {e}")))
             {
@@ -85,11 +86,9 @@ fn a_typical_request_of_every_operation_conforms_to_the_document() {
             for problem in conformance::problems(op, &request) {
                 failures.push(format!("{id} ({fill:?}): {problem}"));
             }
-            if fill == Fill::Maximal {
-                failures.extend(
-                    dropped(op, &request).into_iter().map(|name| format!("{id}: {name} was not sent")),
-                );
-            }
+            failures.extend(
+                not_carried(op, &input, &request).into_iter().map(|p| format!("{id} ({fill:?}): {p}")),
+            );
             checked += 1;
         }
     }
@@ -97,25 +96,63 @@ fn a_typical_request_of_every_operation_conforms_to_the_document() {
     assert_eq!(checked, 2 * operations().len());
 }
 
-/// Names of the maximal input that the request does not carry: every parameter and body
-/// field given must reach the wire.
-fn dropped(op: &Value, request: &hcloud_core::HttpRequest) -> Vec<String> {
-    let input = synth::input(op, Fill::Maximal);
-    let query = request.uri().query().unwrap_or("");
-    let body: Value = serde_json::from_slice(request.body()).unwrap_or(Value::Null);
-    let template = op["path"].as_str().unwrap_or_default();
-    input
-        .as_object()
-        .into_iter()
-        .flatten()
-        .map(|(name, _)| name)
-        .filter(|name| {
-            let in_path = template.contains(&format!("{{{name}}}"));
-            let in_query = query.split('&').any(|pair| pair.split('=').next() == Some(name.as_str()));
-            !(in_path || in_query || body.get(name.as_str()).is_some())
+/// How the request differs from the input it was built from: every path and query parameter
+/// given must be sent with exactly its value (array values as repeated pairs, in order), and
+/// the body must be exactly the rest of the input, however deep, with nothing added.
+fn not_carried(op: &Value, input: &Value, request: &hcloud_core::HttpRequest) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut body_expected = serde_json::Map::new();
+    let query: Vec<(String, String)> = request
+        .uri()
+        .query()
+        .unwrap_or("")
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let decode = |s: &str| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned();
+            (decode(name), decode(value))
         })
-        .cloned()
-        .collect()
+        .collect();
+    let path = request.uri().path();
+    let text = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let parameters = op["parameters"].as_array().cloned().unwrap_or_default();
+    for (name, value) in input.as_object().into_iter().flatten() {
+        let place =
+            parameters.iter().find(|p| p["name"] == name.as_str()).map(|p| p["in"].as_str().unwrap_or(""));
+        match place {
+            Some("path") => {
+                let segment = format!("/{}", text(value));
+                if !path.split('/').any(|s| format!("/{s}") == segment) {
+                    found.push(format!("path parameter {name} = {value} is not in {path}"));
+                }
+            }
+            Some("query") => {
+                let sent: Vec<&str> =
+                    query.iter().filter(|(n, _)| n == name).map(|(_, v)| v.as_str()).collect();
+                let given: Vec<String> = match value {
+                    Value::Array(items) => items.iter().map(text).collect(),
+                    other => vec![text(other)],
+                };
+                if sent != given {
+                    found.push(format!("query parameter {name}: sent {sent:?}, given {given:?}"));
+                }
+            }
+            _ => {
+                body_expected.insert(name.clone(), value.clone());
+            }
+        }
+    }
+    if !op["request_schema"].is_null() {
+        let body: Value = serde_json::from_slice(request.body()).unwrap_or(Value::Null);
+        if let Some(difference) = first_difference(&body, &Value::Object(body_expected)) {
+            found.push(format!("the body differs from the input at {difference}"));
+        }
+    }
+    found
 }
 
 /// Parses `answer` with the operation and compares what it read with what was sent: the
@@ -224,6 +261,23 @@ fn a_misspelt_field_or_query_parameter_is_caught() {
     *request.body_mut() = serde_json::to_vec(&body).unwrap();
     let found = conformance::problems(op, &request);
     assert!(found.iter().any(|p| p.contains("$.public_net.bogus")), "{found:?}");
+    body["firewalls"] = serde_json::json!([{"firewall": 1, "bogus": 2}]);
+    *request.body_mut() = serde_json::to_vec(&body).unwrap();
+    let found = conformance::problems(op, &request);
+    assert!(found.iter().any(|p| p.contains("$.firewalls[0].bogus")), "{found:?}");
+
+    // A request that lost, renamed or changed what it was given.
+    let input = synth::input(op, Fill::Maximal);
+    let built = dynamic::operation("create_server", input.clone()).unwrap().to_request(&config()).unwrap();
+    assert!(not_carried(op, &input, &built).is_empty());
+    let mut sent: Value = serde_json::from_slice(built.body()).unwrap();
+    let ipv4 =
+        sent["public_net"].as_object_mut().unwrap().remove("ipv4").expect("the maximal input sets ipv4");
+    sent["public_net"]["ipv_4"] = ipv4;
+    let mut renamed = built.clone();
+    *renamed.body_mut() = serde_json::to_vec(&sent).unwrap();
+    let found = not_carried(op, &input, &renamed);
+    assert!(found.iter().any(|p| p.contains("public_net.ip")), "{found:?}");
 
     let op = &subset()["operations"]["list_servers"];
     let url =
@@ -233,6 +287,14 @@ fn a_misspelt_field_or_query_parameter_is_caught() {
     assert!(found.iter().any(|p| p.contains("sort")), "{found:?}");
     assert!(found.iter().any(|p| p.contains("name is repeated")), "{found:?}");
     assert!(found.iter().any(|p| p.contains("labels is not declared")), "{found:?}");
+    let mut input = synth::input(op, Fill::Maximal);
+    input["sort"] = serde_json::json!(["created:desc"]);
+    let built = dynamic::operation("list_servers", input.clone()).unwrap().to_request(&config()).unwrap();
+    assert!(not_carried(op, &input, &built).is_empty());
+    let flipped = built.uri().to_string().replace("created%3Adesc", "created%3Aasc");
+    let flipped = http::Request::get(flipped).body(Vec::new()).unwrap();
+    let found = not_carried(op, &input, &flipped);
+    assert!(found.iter().any(|p| p.contains("query parameter sort")), "{found:?}");
 
     assert!(dynamic::operation("get_server", serde_json::json!({"id": 1, "bogus": 2})).is_err());
     assert!(dynamic::operation("no_such_operation", serde_json::json!({})).is_err());
