@@ -65,7 +65,15 @@ done
 echo "ci-prism: Prism serves $spec on $url (pid $prism_pid)"
 
 status=0
-(cd "$root" && HCLOUD_PRISM_URL="$url" cargo test -p hcloud-blocking --test prism -- --nocapture) || status=$?
+run_log=$(mktemp)
+(cd "$root" && HCLOUD_PRISM_URL="$url" cargo test -p hcloud-blocking --test prism -- --ignored --nocapture) \
+    2>&1 | tee "$run_log" || status=$?
+# The tests are ignored in a plain `cargo test`; here every one of them must have run.
+if ((status == 0)) && ! grep -qE '^test result: ok\. 3 passed; 0 failed; 0 ignored' "$run_log"; then
+    echo "ci-prism: expected all 3 Prism tests to run and pass" >&2
+    status=1
+fi
+rm -f "$run_log"
 if ((status != 0)); then
     echo "ci-prism: the conformance run failed; Prism's validation log:" >&2
     grep -E "VALIDATOR|error" "$log" >&2 || true

@@ -38,4 +38,4 @@ step "unit tests of the exported API (host)"
 step "Node and Chromium tests"
 export CHROMIUM=/usr/bin/chromium
 # `timeout` signals its whole process group, so nothing a runaway test started outlives it.
-(cd "$here" && timeout 900 node --test tests/)
+(cd "$here" && CI=1 timeout 900 node --test tests/)
