@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Puts known bugs into the core one at a time, in a scratch worktree of HEAD, and checks that
 # the core's and the test kit's tests fail on each. A bug the tests let through fails this
-# script. About a minute per bug (a rebuild of the core and the test binaries); not part of
-# .ci/run, which runs these same tests once on the unchanged code.
+# script. About half a minute per bug (a rebuild of the core and the test binaries); .ci/run
+# runs it after the test suite.
 #
 # Usage: bash .ci/injected-bugs.sh
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 scratch=$(mktemp -d /tmp/hcloud-bugs.XXXXXX)
-export CARGO_TARGET_DIR="${INJECTED_TARGET_DIR:-$root/target/injected-bugs}"
+# The workspace's own target directory: the dependencies built for the tests are reused.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
 cleanup() {
     git -C "$root" worktree remove --force "$scratch/tree" >/dev/null 2>&1 || true
     rm -rf "$scratch"

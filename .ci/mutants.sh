@@ -7,7 +7,7 @@
 # Usage: bash .ci/mutants.sh [ARGS...]   (ARGS go to cargo mutants)
 #   bash .ci/mutants.sh                          every mutant of the core
 #   bash .ci/mutants.sh --file core/src/runtime/retry.rs
-#   bash .ci/mutants.sh --shard 1/8              a round-robin eighth, a fair sample
+#   bash .ci/mutants.sh --shard 1/12 --sharding round-robin   every twelfth mutant, a fair sample
 #   MUTANTS_JOBS=2 (default), MUTANTS_OUT=target/mutants (where mutants.out/ is written)
 #
 # It installs cargo-mutants when missing, then prints caught / missed / unviable / timeout
