@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Puts known bugs into the core one at a time, in a scratch worktree of HEAD, and checks that
-# the core's and the test kit's tests fail on each. A bug the tests let through fails this
-# script. About half a minute per bug (a rebuild of the core and the test binaries); .ci/run
-# runs it after the test suite.
+# Puts known bugs into the SDK one at a time, in a scratch worktree of HEAD, and checks that
+# the tests fail on each: the mistakes that once went unnoticed, and each defect found by
+# trying the clients against hostile servers, put back. A bug the tests let through fails
+# this script. About half a minute per bug (a rebuild of the crate and its test binaries);
+# .ci/run runs it after the test suite.
 #
 # Usage: bash .ci/injected-bugs.sh
 set -euo pipefail
@@ -31,12 +32,15 @@ open(path, "w").write(changed)
 PY
 
 failures=0
-# inject NAME FILE PATTERN REPLACEMENT: puts the bug in, runs the tests, expects them to
-# fail, and takes the bug out again.
+# inject NAME FILE PATTERN REPLACEMENT [TEST-SELECTION...]: puts the bug in, runs the tests
+# (by default the core's and the test kit's), expects them to fail, and takes the bug out.
 inject() {
-    local name=$1 file=$2 started=$SECONDS failed
-    python3 "$scratch/edit.py" "$file" "$3" "$4"
-    if timeout 1200 cargo test -q -p hcloud-core -p hcloud-testkit --no-fail-fast >"$scratch/log" 2>&1; then
+    local name=$1 file=$2 pattern=$3 replacement=$4 started=$SECONDS failed
+    shift 4
+    local selection=("$@")
+    [ ${#selection[@]} -gt 0 ] || selection=(-p hcloud-core -p hcloud-testkit)
+    python3 "$scratch/edit.py" "$file" "$pattern" "$replacement"
+    if timeout 1200 cargo test -q "${selection[@]}" --no-fail-fast >"$scratch/log" 2>&1; then
         echo "MISSED ($((SECONDS - started)) s): $name"
         failures=$((failures + 1))
     else
@@ -62,6 +66,31 @@ inject "drop the correlation id from decode errors" core/src/runtime/wire.rs \
     '(body: ResponseBody::new\(resp\.body\(\)\.clone\(\)\),\s*correlation_id: )correlation_id\(resp\.headers\(\)\)' '\1None'
 inject "back off by a constant instead of exponentially" core/src/runtime/retry.rs \
     'self\.policy\.ceiling\(self\.retries\)' 'self.policy.ceiling(0)'
+
+# The defects found against hostile servers, each put back (numbered as when they were found).
+inject "1: a response body in an error shown whole in Debug" core/src/runtime/error.rs \
+    '\.field\("excerpt", &self\.excerpt\(\)\)' '.field("bytes", &self.expose())'
+inject "2: a deadline that does not reach the attempts of a call" core/src/runtime/retry.rs \
+    'request\.extensions_mut\(\)\.insert\(TimeLeft\(deadline\.saturating_since\(now\)\)\);' ''
+inject "3: a name lookup not bounded by the connect timeout (blocking)" blocking/src/resolver.rs \
+    'rx\.recv_timeout\(\*timeout\.after\)' 'rx.recv().map_err(|_| RecvTimeoutError::Disconnected)' \
+    -p hcloud-blocking --lib
+inject "4: failures to connect classified as possibly sent (blocking)" blocking/src/transport.rs \
+    'E::HostNotFound \| E::ConnectionFailed \| E::Tls\(_\) => TransportFailure::connect\(\)' \
+    'E::HostNotFound | E::ConnectionFailed | E::Tls(_) => TransportFailure::other()' -p hcloud-blocking --lib
+inject "5: a walk that ignores last_page" core/src/runtime/paginate.rs \
+    'if pagination\.last_page\.is_some_and\(\|last\| page >= last \|\| next > last\)' 'if false'
+inject "6: plain http:// accepted for any host" core/src/runtime/config.rs \
+    'if scheme == "http" && !plain_http && !is_loopback\(host\)' 'if false'
+inject "7: jitter that overflows on extreme settings" core/src/runtime/machine.rs \
+    'match millis\.checked_add\(1\) \{' 'match Some(millis + 1) {'
+inject "8: a reset or truncated GET not retried" core/src/runtime/error.rs \
+    'TransportFailureKind::Other => failure\.maybe_sent,' 'TransportFailureKind::Other => false,'
+inject "9: server-sent text shown uncapped" core/src/runtime/text.rs \
+    'const MAX_SHOWN_CHARS: usize = 300;' 'const MAX_SHOWN_CHARS: usize = usize::MAX / 2;'
+inject "10: an empty HCLOUD_TOKEN reported as unset" core/src/runtime/config.rs \
+    'Some\(token\) if token\.trim\(\)\.is_empty\(\) => \{\s*return Err\(ClientError::Config\(\s*"the environment variable HCLOUD_TOKEN is set but empty' \
+    'Some(token) if token.trim().is_empty() => { return Err(ClientError::Config("the environment variable HCLOUD_TOKEN is not set'
 
 ((failures == 0)) || { echo "$failures injected bug(s) went unnoticed" >&2; exit 1; }
 echo "every injected bug was caught"
