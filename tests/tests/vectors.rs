@@ -180,6 +180,7 @@ fn tolerant_parsing_keeps_unknown_values() {
         .unwrap();
     assert!(nulls.image.is_none() && nulls.public_net.ipv4.is_none() && nulls.volumes.is_empty());
     assert!(!nulls.backups_enabled());
+    assert!(server.backup_window.is_some() && server.backups_enabled());
 }
 
 #[test]
