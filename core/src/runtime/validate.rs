@@ -7,14 +7,19 @@ use crate::error::InputError;
 /// Largest `user_data` the API accepts, in bytes (32 KiB).
 pub const MAX_USER_DATA_BYTES: usize = 32 * 1024;
 
-/// Ids are positive.
+/// Ids are positive and at most [`MAX_ID`].
 pub(crate) fn id(field: &str, raw: u64) -> Result<(), InputError> {
     if raw == 0 {
         Err(InputError::new(field, "ids start at 1; 0 is not a valid id"))
+    } else if raw > MAX_ID {
+        Err(InputError::new(field, format!("{raw} is larger than any id the API gives ({MAX_ID})")))
     } else {
         Ok(())
     }
 }
+
+/// The largest id the API gives: 2^53 - 1, so that ids stay exact as JSON numbers everywhere.
+pub const MAX_ID: u64 = 9_007_199_254_740_991;
 
 /// A server name must be a valid hostname per RFC 1123: dot-separated labels of 1 to 63
 /// letters, digits and hyphens, not starting or ending with a hyphen, 253 characters at most.
