@@ -9,8 +9,9 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 scratch=$(mktemp -d /tmp/hcloud-bugs.XXXXXX)
-# The workspace's own target directory: the dependencies built for the tests are reused.
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
+# A target directory of its own: sharing the workspace's lets cargo keep test binaries built
+# in the scratch tree, whose compiled-in paths point at it after it is removed.
+export CARGO_TARGET_DIR="${INJECTED_TARGET_DIR:-$root/target/injected-bugs}"
 cleanup() {
     git -C "$root" worktree remove --force "$scratch/tree" >/dev/null 2>&1 || true
     rm -rf "$scratch"
