@@ -202,11 +202,45 @@ fn every_filter_goes_out_as_written() {
 }
 
 #[test]
-fn by_name_is_the_name_filter() {
+fn by_name_is_the_name_filter_of_every_list_that_has_one() {
+    let sent = [
+        query(&ListCertificates::by_name("c")),
+        query(&ListDatacenters::by_name("fsn1-dc14")),
+        query(&ListFirewalls::by_name("f")),
+        query(&ListFloatingIps::by_name("fip")),
+        query(&ListImages::by_name("ubuntu")),
+        query(&ListIsos::by_name("virtio")),
+        query(&ListLoadBalancerTypes::by_name("lb11")),
+        query(&ListLoadBalancers::by_name("lb")),
+        query(&ListLocations::by_name("nbg1")),
+        query(&ListNetworks::by_name("n")),
+        query(&ListPlacementGroups::by_name("pg")),
+        query(&ListPrimaryIps::by_name("pip")),
+        query(&ListServerTypes::by_name("cx22")),
+        query(&ListServers::by_name("web")),
+        query(&ListSshKeys::by_name("me")),
+        query(&ListVolumes::by_name("v")),
+        query(&ListZones::by_name("example.com")),
+    ];
+    let expected = [
+        "name=c",
+        "name=fsn1-dc14",
+        "name=f",
+        "name=fip",
+        "name=ubuntu",
+        "name=virtio",
+        "name=lb11",
+        "name=lb",
+        "name=nbg1",
+        "name=n",
+        "name=pg",
+        "name=pip",
+        "name=cx22",
+        "name=web",
+        "name=me",
+        "name=v",
+        "name=example.com",
+    ];
+    assert_eq!(sent, expected);
     assert_eq!(query(&ListServers::by_name("web")), query(&ListServers::all().name("web")));
-    assert_eq!(query(&ListIsos::by_name("virtio")), "name=virtio");
-    assert_eq!(query(&ListPrimaryIps::by_name("pip")), "name=pip");
-    assert_eq!(query(&ListImages::by_name("ubuntu")), "name=ubuntu");
-    assert_eq!(query(&ListNetworks::by_name("n")), "name=n");
-    assert_eq!(query(&ListLocations::by_name("nbg1")), "name=nbg1");
 }
