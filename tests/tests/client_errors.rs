@@ -170,3 +170,39 @@ fn transport_errors_keep_their_kind_and_source() {
     let uri: http::Uri = "https://api.example.test/v1".parse().unwrap();
     assert_eq!(hcloud_core::client_error::host_of(&uri).as_deref(), Some("api.example.test"));
 }
+
+#[test]
+fn transport_failures_say_what_happened_and_whether_the_request_may_have_been_sent() {
+    use hcloud_core::TransportFailureKind::TooLarge;
+    let too_large = TransportFailure { kind: TooLarge, maybe_sent: true };
+    for (failure, alone, to_host) in [
+        (TransportFailure::connect(), "could not connect", "could not connect to 127.0.0.1:9"),
+        (
+            TransportFailure::timeout(),
+            "timed out (the request may have been sent)",
+            "timed out waiting for 127.0.0.1:9 (the request may have been sent)",
+        ),
+        (
+            TransportFailure::other(),
+            "transport failed (the request may have been sent)",
+            "transport failed talking to 127.0.0.1:9 (the request may have been sent)",
+        ),
+        (
+            too_large,
+            "the response was larger than the client accepts (the request may have been sent)",
+            "the response was larger than the client accepts from 127.0.0.1:9 (the request may have been sent)",
+        ),
+    ] {
+        assert_eq!(failure.to_string(), alone);
+        assert_eq!(failure.to(None).to_string(), alone);
+        assert_eq!(failure.to(Some("127.0.0.1:9")).to_string(), to_host);
+    }
+}
+
+#[test]
+fn a_kept_body_knows_its_length() {
+    let body = hcloud_core::ResponseBody::new(b"{}".to_vec());
+    assert_eq!((body.len(), body.is_empty(), body.expose()), (2, false, &b"{}"[..]));
+    let none = hcloud_core::ResponseBody::new(Vec::new());
+    assert_eq!((none.len(), none.is_empty()), (0, true));
+}

@@ -42,13 +42,19 @@ struct Walk {
     ids: Vec<u64>,
     requested: Vec<(u64, bool)>,
     used_early: usize,
+    error: Option<String>,
 }
 
 /// Walks every page, sending each offered request early when `early` is set; page `p`'s
 /// answer claims `last(p)` as the last page.
 fn walk(early: bool, last: impl Fn(u64) -> u64) -> Walk {
+    walk_at_most(u64::MAX, early, last)
+}
+
+/// The same walk, stopped after `cap` pages.
+fn walk_at_most(cap: u64, early: bool, last: impl Fn(u64) -> u64) -> Walk {
     let cfg = Config::new("t").unwrap();
-    let mut pages = Paginator::new(ListServers::all(), &cfg, RetryPolicy::none(), 1);
+    let mut pages = Paginator::new(ListServers::all(), &cfg, RetryPolicy::none(), 1).with_max_pages(cap);
     let mut walk = Walk::default();
     let mut held: Option<Early<HttpResponse>> = None;
     for _ in 0..100 {
@@ -77,7 +83,10 @@ fn walk(early: bool, last: impl Fn(u64) -> u64) -> Walk {
             Step::Done(Some(page)) => walk.ids.extend(page.items.iter().map(|s| s.id.get())),
             Step::Done(None) => return walk,
             Step::Sleep(_) => panic!("no sleeps without failures"),
-            Step::Failed(error) => panic!("{error}"),
+            Step::Failed(error) => {
+                walk.error = Some(error.to_string());
+                return walk;
+            }
         }
     }
     panic!("the walk did not end");
@@ -135,4 +144,18 @@ fn an_early_request_matches_only_itself() {
     let mut with_body = request(3);
     *with_body.body_mut() = b"{}".to_vec();
     assert!(!early.is_for(&with_body));
+}
+
+#[test]
+fn no_page_past_the_cap_is_sent_early() {
+    // The list claims 10 pages; the walk may fetch only `cap` of them, early or not.
+    for cap in 1..=5 {
+        let capped = walk_at_most(cap, true, |_| 10);
+        let pages: Vec<u64> = capped.requested.iter().map(|(page, _)| *page).collect();
+        assert_eq!(pages, (1..=cap).collect::<Vec<_>>(), "cap {cap}");
+        assert_eq!(capped.ids, pages, "cap {cap}");
+        assert_eq!(capped.used_early as u64, cap.saturating_sub(2), "cap {cap}");
+        let error = capped.error.unwrap_or_else(|| panic!("cap {cap}: the walk ended without an error"));
+        assert!(error.contains(&format!("{cap} pages")), "cap {cap}: {error}");
+    }
 }

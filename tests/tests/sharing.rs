@@ -90,6 +90,32 @@ fn more_distinct_entries_than_are_remembered_still_read_right() {
 }
 
 #[test]
+fn sharing_goes_on_while_hits_outnumber_misses_and_stops_once_misses_do() {
+    let shared = |servers: &[Server], a: usize, b: usize| {
+        Arc::ptr_eq(&servers[a].server_type, &servers[b].server_type)
+    };
+    // Twenty servers of type 1 (one miss, nineteen hits), then ten new types (eleven misses in
+    // all, more than MAX_MISSES but fewer than the hits), then type 11 again: still shared.
+    let body = page(50, |i| [if i <= 20 { 1 } else { (i - 19).min(11) }, 1, 1, 1]);
+    let servers = parse(&body);
+    assert_eq!(servers, one_by_one(&body));
+    assert!(shared(&servers, 0, 19));
+    for later in 30..50 {
+        assert!(shared(&servers, 29, later), "server {} shares server 30's type", later + 1);
+    }
+    // Ten different types first (ten misses, no hit): from then on each server decodes its own.
+    let body = page(20, |i| [i.min(10), 1, 1, 1]);
+    let servers = parse(&body);
+    assert_eq!(servers, one_by_one(&body));
+    assert_eq!(servers[19].server_type.id.get(), 10);
+    for later in 10..20 {
+        assert!(!shared(&servers, 9, later), "server {} decodes its own type", later + 1);
+    }
+    // Only the type stopped being shared: the one location is still one value.
+    assert!(Arc::ptr_eq(&servers[0].location, &servers[19].location));
+}
+
+#[test]
 fn null_entries_stay_null_beside_shared_ones() {
     let mut body = page(6, |_| [1, 1, 1, 1]);
     for i in [1, 3] {

@@ -142,6 +142,26 @@ mod tests {
     }
 
     #[test]
+    fn a_wrong_separator_anywhere_goes_to_the_general_parser() {
+        let good = "2016-01-30T23:55:00Z";
+        for at in [4, 7, 10, 13, 16] {
+            let mut text = good.as_bytes().to_vec();
+            text[at] = b'x';
+            let text = String::from_utf8(text).unwrap();
+            assert_eq!(common_shape(text.as_bytes()), None, "{text}");
+            assert_eq!(parse(&text).ok(), OffsetDateTime::parse(&text, &Rfc3339).ok(), "{text}");
+            if at != 10 {
+                assert!(parse(&text).is_err(), "{text}");
+            }
+        }
+        // Too short to hold the shape: judged by the general parser, not read out of bounds.
+        for text in ["2016-01-30T23:55Z", "2016-01-30", "2016"] {
+            assert_eq!(common_shape(text.as_bytes()), None, "{text}");
+            assert!(parse(text).is_err(), "{text}");
+        }
+    }
+
+    #[test]
     fn values_round_trip_through_serde() {
         #[derive(serde::Serialize, serde::Deserialize, PartialEq, Debug)]
         struct Both {

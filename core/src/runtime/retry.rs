@@ -295,6 +295,47 @@ mod tests {
     }
 
     #[test]
+    fn transport_failures_are_resent_only_when_nothing_can_be_duplicated() {
+        use TransportFailureKind::{Connect, Other, Timeout, TooLarge};
+        // (kind, maybe sent, retried when idempotent, retried when not)
+        let table = [
+            (Connect, false, true, true),
+            (Connect, true, true, true),
+            (Timeout, false, true, true),
+            (Timeout, true, true, false),
+            (Other, false, false, false),
+            (Other, true, true, false),
+            (TooLarge, false, false, false),
+            (TooLarge, true, false, false),
+        ];
+        for (kind, maybe_sent, idempotent, not_idempotent) in table {
+            let error = Error::Transport(TransportFailure { kind, maybe_sent });
+            let policy = RetryPolicy::default();
+            assert_eq!(policy.should_retry(&error, true), idempotent, "{kind:?}, maybe sent {maybe_sent}");
+            assert_eq!(
+                policy.should_retry(&error, false),
+                not_idempotent,
+                "{kind:?}, maybe sent {maybe_sent}"
+            );
+            let lenient = RetryPolicy { resend_ambiguous: true, ..RetryPolicy::default() };
+            assert_eq!(lenient.should_retry(&error, false), idempotent, "{kind:?}, maybe sent {maybe_sent}");
+        }
+    }
+
+    #[test]
+    fn no_retries_means_one_attempt() {
+        assert_eq!(RetryPolicy::none().max_retries, 0);
+        let timeout = json(504, &json!({"error": {"code": "timeout", "message": "slow", "details": null}}));
+        let mut call = Retrying::new(GetServer { id: ServerId(1) }, &cfg(), RetryPolicy::none(), 1);
+        let run = drive(&mut call, Duration::from_secs(60), 10, |_, _| {
+            Answer::After(Duration::ZERO, timeout.clone())
+        });
+        let error = run.outcome.unwrap_err();
+        assert!(error.is_retryable(), "{error}");
+        assert_eq!(run.sent.len(), 1);
+    }
+
+    #[test]
     fn extreme_retry_settings_never_overflow() {
         let policy = RetryPolicy {
             max_retries: 32,

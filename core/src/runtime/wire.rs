@@ -294,6 +294,35 @@ mod tests {
         assert_eq!(Query::default().encode(), "");
     }
 
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Created {
+        name: String,
+        root_password: Option<String>,
+    }
+
+    fn decode_message(body: &str) -> String {
+        let response = http::Response::builder().status(201).body(body.as_bytes().to_vec()).unwrap();
+        match decode_body::<Created>(&response) {
+            Err(Error::Decode(error)) => error.message,
+            other => panic!("{body}: {other:?}"),
+        }
+    }
+
+    const WITHHELD: &str = "the value does not have the expected type (not shown: the member holds a secret)";
+
+    #[test]
+    fn a_value_that_fails_to_decode_is_quoted_unless_it_is_a_secret() {
+        assert!(decode_message(r#"{"name": 918273645, "root_password": null}"#).contains("918273645"));
+        // The fault is at the secret by its position and by its path.
+        assert_eq!(decode_message(r#"{"name": "a", "root_password": 918273645}"#), WITHHELD);
+        // By its position alone: the text after the last member is not JSON.
+        assert_eq!(decode_message(r#"{"name": "a", "root_password": "s3cret"} 918273645"#), WITHHELD);
+        // By its path alone: a colon inside the secret hides the member's name from the position.
+        #[cfg(feature = "json-paths")]
+        assert_eq!(decode_message(r#"{"name": "a", "root_password": "s3cr:et\uZZZZ"}"#), WITHHELD);
+    }
+
     #[test]
     fn excerpt_is_cut_on_a_char_boundary() {
         let long = "ä".repeat(300);
