@@ -26,7 +26,8 @@ cargo mutants -p hcloud-core --jobs "${MUTANTS_JOBS:-2}" --output "$out" --timeo
 took=$(($(date +%s) - started))
 
 results="$out/mutants.out"
-count() { [ -f "$results/$1.txt" ] && grep -c . "$results/$1.txt" || echo 0; }
+# grep -c prints 0 and fails on an empty file: one number whatever happens.
+count() { local n=0; [ -f "$results/$1.txt" ] && n=$(grep -c . "$results/$1.txt" || true); echo "${n:-0}"; }
 caught=$(count caught)
 missed=$(count missed)
 unviable=$(count unviable)
