@@ -48,7 +48,9 @@ struct Walk {
 /// Walks every page, sending each offered request early when `early` is set; page `p`'s
 /// answer claims `last(p)` as the last page.
 fn walk(early: bool, last: impl Fn(u64) -> u64) -> Walk {
-    walk_at_most(u64::MAX, early, last)
+    let walk = walk_at_most(u64::MAX, early, last);
+    assert_eq!(walk.error, None, "an uncapped walk ends without an error");
+    walk
 }
 
 /// The same walk, stopped after `cap` pages.

@@ -103,7 +103,8 @@ fn sharing_goes_on_while_hits_outnumber_misses_and_stops_once_misses_do() {
     for later in 30..50 {
         assert!(shared(&servers, 29, later), "server {} shares server 30's type", later + 1);
     }
-    // Ten different types first (ten misses, no hit): from then on each server decodes its own.
+    // Ten different types first: after nine misses and no hit, from the tenth server on each
+    // server decodes its own.
     let body = page(20, |i| [i.min(10), 1, 1, 1]);
     let servers = parse(&body);
     assert_eq!(servers, one_by_one(&body));
